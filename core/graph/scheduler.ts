@@ -1,0 +1,285 @@
+import { capsMismatch, type Caps } from '../caps.js';
+import { DisposableStore } from '../disposable.js';
+import { KindPipeError } from '../errors.js';
+import type { Frame, FrameSet } from '../frame.js';
+import { prefixedLogger, type Logger } from '../logger.js';
+import type { Sink, Source, Stage, StageContext } from '../stage/plugin.js';
+import type { BuiltGraph, BuiltNode } from './built-graph.js';
+import { Channel } from './channel.js';
+import type { Progress, RunResult } from './progress.js';
+
+export interface RunOptions {
+  log: Logger;
+  signal?: AbortSignal;
+  get<T>(token: symbol): T;
+  onProgress?(progress: Progress): void;
+  /** Called once every node's caps are known, before the first frame. */
+  onNegotiated?(caps: ReadonlyMap<string, Record<string, Caps>>): void;
+}
+
+type Instance = { node: BuiltNode } & (
+  | { role: 'source'; impl: Source }
+  | { role: 'stage'; impl: Stage }
+  | { role: 'sink'; impl: Sink }
+);
+
+/**
+ * Runs a built graph: opens sources, negotiates every node's caps, starts stages (model loading
+ * happens there), then streams frames through bounded channels, one async loop per node, so that
+ * decode, inference and encode overlap. Every frame that enters must leave through every sink, or
+ * the run fails naming the node where frames went missing.
+ */
+export async function runGraph(graph: BuiltGraph, options: RunOptions): Promise<RunResult> {
+  const abort = new AbortController();
+  const onOuterAbort = () => abort.abort(new KindPipeError('cancelled', 'stopped by the user'));
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const resources = new DisposableStore();
+  const instances = new Map<string, Instance>();
+  const started = performance.now();
+  let sinksDone = false;
+
+  try {
+    for (const node of graph.nodes) {
+      const ctx: StageContext = {
+        nodeId: node.id,
+        options: node.options,
+        log: prefixedLogger(options.log, node.id),
+        signal: abort.signal,
+        get: options.get,
+      };
+      const plugin = node.plugin;
+      const instance: Instance =
+        plugin.role === 'source'
+          ? { node, role: 'source', impl: plugin.create(ctx) }
+          : plugin.role === 'stage'
+            ? { node, role: 'stage', impl: plugin.create(ctx) }
+            : { node, role: 'sink', impl: plugin.create(ctx) };
+      instances.set(node.id, instance);
+      if (instance.role === 'source') resources.add(instance.impl);
+      else if (instance.role === 'stage') resources.add({ dispose: () => instance.impl.dispose?.() });
+    }
+
+    const caps = await negotiate(graph, instances);
+    options.onNegotiated?.(caps);
+    for (const instance of instances.values()) {
+      const inputCaps = inputCapsOf(instance.node, caps);
+      if (instance.role === 'stage') await instance.impl.start?.(inputCaps);
+      if (instance.role === 'sink') await instance.impl.start(inputCaps);
+      throwIfAborted(abort.signal);
+    }
+
+    const result = await stream(graph, instances, caps, abort, options, started);
+    sinksDone = true;
+    return result;
+  } catch (error) {
+    if (!sinksDone) {
+      for (const instance of instances.values()) {
+        if (instance.role === 'sink') await instance.impl.abort().catch(() => undefined);
+      }
+    }
+    throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', onOuterAbort);
+    await resources.dispose().catch((error) => options.log.warn(`while releasing resources: ${String(error)}`));
+  }
+}
+
+async function negotiate(graph: BuiltGraph, instances: Map<string, Instance>): Promise<Map<string, Record<string, Caps>>> {
+  const caps = new Map<string, Record<string, Caps>>();
+  for (const node of graph.nodes) {
+    const instance = instances.get(node.id)!;
+    if (instance.role === 'source') {
+      caps.set(node.id, await instance.impl.open());
+      continue;
+    }
+    const plugin = node.plugin;
+    if (plugin.role === 'source') continue;
+    const inputs = inputCapsOf(node, caps);
+    for (const port of plugin.inputs) {
+      const mismatch = capsMismatch(inputs[port.name], port.accepts);
+      if (mismatch) {
+        const from = node.inputs[port.name];
+        throw new KindPipeError('caps', `${graph.file}: node '${node.id}' (${plugin.id}) input '${port.name}' ${mismatch} (from '${from.node}.${from.port}')`);
+      }
+    }
+    if (plugin.role === 'stage') {
+      const outputs = plugin.negotiate(inputs, node.options);
+      for (const port of plugin.outputs) {
+        if (!outputs[port.name]) throw new KindPipeError('plugin', `node '${node.id}' (${plugin.id}) did not negotiate caps for its output '${port.name}'`);
+      }
+      caps.set(node.id, outputs);
+    } else {
+      caps.set(node.id, {});
+    }
+  }
+  return caps;
+}
+
+function inputCapsOf(node: BuiltNode, caps: Map<string, Record<string, Caps>>): Record<string, Caps> {
+  const inputs: Record<string, Caps> = {};
+  for (const [port, from] of Object.entries(node.inputs)) inputs[port] = caps.get(from.node)![from.port];
+  return inputs;
+}
+
+async function stream(
+  graph: BuiltGraph,
+  instances: Map<string, Instance>,
+  caps: Map<string, Record<string, Caps>>,
+  abort: AbortController,
+  options: RunOptions,
+  started: number,
+): Promise<RunResult> {
+  // One channel per (consumer, input port); a producer pushes each output frame to all its consumers.
+  const inbox = new Map<string, Map<string, Channel<Frame>>>();
+  const outbox = new Map<string, Map<string, Channel<Frame>[]>>();
+  const all: Channel<Frame>[] = [];
+  for (const node of graph.nodes) {
+    const ports = new Map<string, Channel<Frame>>();
+    for (const [port, from] of Object.entries(node.inputs)) {
+      const channel = new Channel<Frame>(graph.queueSize);
+      all.push(channel);
+      ports.set(port, channel);
+      const producer = outbox.get(from.node) ?? new Map<string, Channel<Frame>[]>();
+      producer.set(from.port, [...(producer.get(from.port) ?? []), channel]);
+      outbox.set(from.node, producer);
+    }
+    inbox.set(node.id, ports);
+  }
+
+  const busyMs = new Map<string, number>();
+  const counts = new Map<string, number>();
+  const addBusy = (id: string, ms: number) => busyMs.set(id, (busyMs.get(id) ?? 0) + ms);
+  const sources = graph.nodes.filter((n) => n.plugin.role === 'source');
+  const total = sources.length === 1 ? Object.values(caps.get(sources[0].id)!)[0]?.stream.frameCount : undefined;
+  let sunk = 0;
+  const sinkCount = graph.nodes.filter((n) => n.plugin.role === 'sink').length;
+
+  const emit = async (node: BuiltNode, frames: FrameSet) => {
+    for (const [port, channels] of outbox.get(node.id) ?? []) {
+      const frame = frames[port];
+      for (const channel of channels) await channel.push(frame);
+    }
+  };
+  const closeOutputs = (node: BuiltNode) => {
+    for (const channels of outbox.get(node.id)?.values() ?? []) for (const c of channels) c.close();
+  };
+  const pullInputs = async (node: BuiltNode): Promise<FrameSet | undefined> => {
+    const frames: FrameSet = {};
+    const ended: string[] = [];
+    for (const [port, channel] of inbox.get(node.id)!) {
+      const frame = await channel.pull();
+      if (frame === undefined) ended.push(port);
+      else frames[port] = frame;
+    }
+    const ports = [...inbox.get(node.id)!.keys()];
+    if (ended.length === ports.length) return undefined;
+    if (ended.length > 0) {
+      const from = ended.map((p) => `${p} ← ${node.inputs[p].node}`).join(', ');
+      throw new KindPipeError('accounting', `node '${node.id}': input ${from} ended while others still had frames: frames were lost upstream of '${node.id}'`);
+    }
+    const indexes = new Set(Object.values(frames).map((f) => f.index));
+    if (indexes.size > 1) {
+      const seen = Object.entries(frames).map(([p, f]) => `${p}=#${f.index}`).join(', ');
+      throw new KindPipeError('accounting', `node '${node.id}': inputs are out of step (${seen}): a stage upstream dropped or reordered frames`);
+    }
+    return frames;
+  };
+
+  const loop = async (instance: Instance): Promise<void> => {
+    const node = instance.node;
+    let count = 0;
+    if (instance.role === 'source') {
+      const iterator = instance.impl.frames()[Symbol.asyncIterator]();
+      for (;;) {
+        throwIfAborted(abort.signal);
+        const t0 = performance.now();
+        const next = await iterator.next();
+        addBusy(node.id, performance.now() - t0);
+        if (next.done) break;
+        await emit(node, next.value);
+        count++;
+      }
+      closeOutputs(node);
+    } else if (instance.role === 'stage') {
+      for (;;) {
+        const inputs = await pullInputs(node);
+        if (!inputs) break;
+        throwIfAborted(abort.signal);
+        const index = Object.values(inputs)[0].index;
+        const t0 = performance.now();
+        let outputs: FrameSet;
+        try {
+          outputs = await instance.impl.process(inputs);
+        } catch (error) {
+          if (KindPipeError.is(error)) throw error;
+          throw new KindPipeError('plugin', `node '${node.id}' (${node.plugin.id}) failed on frame ${index}: ${errorText(error)}`, { cause: error });
+        }
+        addBusy(node.id, performance.now() - t0);
+        for (const port of outbox.get(node.id)?.keys() ?? []) {
+          const frame = outputs[port];
+          if (!frame) throw new KindPipeError('accounting', `node '${node.id}' (${node.plugin.id}) returned no '${port}' output for frame ${index}`);
+          if (frame.index !== index) throw new KindPipeError('accounting', `node '${node.id}' (${node.plugin.id}) turned frame ${index} into frame ${frame.index}`);
+        }
+        await emit(node, outputs);
+        count++;
+      }
+      closeOutputs(node);
+    } else {
+      for (;;) {
+        const inputs = await pullInputs(node);
+        if (!inputs) break;
+        throwIfAborted(abort.signal);
+        const t0 = performance.now();
+        await instance.impl.write(inputs);
+        addBusy(node.id, performance.now() - t0);
+        count++;
+        if (++sunk % sinkCount === 0 && options.onProgress) {
+          const elapsedS = (performance.now() - started) / 1000;
+          const frames = sunk / sinkCount;
+          options.onProgress({ frames, total, elapsedS, fps: frames / Math.max(elapsedS, 1e-6) });
+        }
+      }
+    }
+    counts.set(node.id, count);
+  };
+
+  let firstError: unknown;
+  const onAbort = () => {
+    for (const channel of all) channel.fail(abort.signal.reason);
+  };
+  abort.signal.addEventListener('abort', onAbort, { once: true });
+  await Promise.all(
+    [...instances.values()].map((instance) =>
+      loop(instance).catch((error) => {
+        firstError ??= error;
+        if (!abort.signal.aborted) abort.abort(error);
+      }),
+    ),
+  );
+  abort.signal.removeEventListener('abort', onAbort);
+  if (firstError !== undefined) throw abort.signal.reason ?? firstError;
+
+  const entered = sources.reduce((sum, s) => sum + (counts.get(s.id) ?? 0), 0);
+  for (const node of graph.nodes) {
+    if (node.plugin.role === 'sink' && sources.length === 1 && counts.get(node.id) !== entered) {
+      throw new KindPipeError('accounting', `${entered} frames entered but sink '${node.id}' received ${counts.get(node.id) ?? 0}`);
+    }
+  }
+  const outputs: string[] = [];
+  for (const instance of instances.values()) {
+    if (instance.role === 'sink') outputs.push(await instance.impl.finish());
+  }
+  const frames = entered;
+  const msPerFrame: Record<string, number> = {};
+  for (const [id, ms] of busyMs) msPerFrame[id] = frames > 0 ? ms / frames : 0;
+  return { frames, outputs, elapsedS: (performance.now() - started) / 1000, msPerFrame };
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw signal.reason;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { KindPipeError } from '../errors.js';
+import { ffprobePath } from './tool.js';
+
+const run = promisify(execFile);
+
+/** What kind-pipe needs to know about a video file before decoding it. */
+export interface VideoProbe {
+  /** Display size: width and height after rotation. */
+  width: number;
+  height: number;
+  /** Average frame rate (frames / duration): the rate the encoder writes. */
+  fps: number;
+  /** Nominal rate differs from the average: variable frame rate. */
+  variableFrameRate: boolean;
+  /** Frames in the stream, when the container says or a count was made. */
+  frameCount?: number;
+  durationS: number;
+  rotation: number;
+  hasAudio: boolean;
+  pixelFormat: string;
+}
+
+interface FfprobeStream {
+  codec_type: string;
+  width?: number;
+  height?: number;
+  avg_frame_rate?: string;
+  r_frame_rate?: string;
+  nb_frames?: string;
+  duration?: string;
+  pix_fmt?: string;
+  tags?: Record<string, string>;
+  side_data_list?: { rotation?: number }[];
+}
+
+export async function probeVideo(file: string): Promise<VideoProbe> {
+  let json: { streams?: FfprobeStream[]; format?: { duration?: string; format_name?: string } };
+  try {
+    const { stdout } = await run(ffprobePath, ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file], {
+      maxBuffer: 16 << 20,
+    });
+    json = JSON.parse(stdout);
+  } catch (error) {
+    const detail = ((error as { stderr?: string }).stderr ?? String(error)).trim().split('\n').pop();
+    throw new KindPipeError('input', `${file} is not a readable video: ffprobe says "${detail}". Fix: check the file, or convert it with ffmpeg first`);
+  }
+  const video = json.streams?.find((s) => s.codec_type === 'video' && s.width && s.height);
+  if (!video) throw new KindPipeError('input', `${file} has no video stream (ffprobe found ${json.streams?.map((s) => s.codec_type).join(', ') || 'no streams'}). Fix: pass a video file`);
+  const rotation = Number(video.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? video.tags?.rotate ?? 0);
+  const quarterTurn = Math.abs(rotation) % 180 === 90;
+  const nominal = rate(video.r_frame_rate);
+  const durationS = Number(video.duration ?? json.format?.duration ?? 0);
+  const frameCount = video.nb_frames ? Number(video.nb_frames) : undefined;
+  const average = rate(video.avg_frame_rate) || nominal;
+  const variableFrameRate = nominal > 0 && Math.abs(nominal - average) / average > 0.01;
+  // For VFR the encoder's constant rate must keep the frame count and the duration together.
+  const fps = variableFrameRate && frameCount && durationS > 0 ? frameCount / durationS : average;
+  if (!fps) throw new KindPipeError('input', `${file}: ffprobe reports no frame rate. Fix: remux it with ffmpeg -r`);
+  return {
+    width: quarterTurn ? video.height! : video.width!,
+    height: quarterTurn ? video.width! : video.height!,
+    fps,
+    variableFrameRate,
+    frameCount,
+    durationS,
+    rotation,
+    hasAudio: json.streams?.some((s) => s.codec_type === 'audio') ?? false,
+    pixelFormat: video.pix_fmt ?? 'unknown',
+  };
+}
+
+function rate(text: string | undefined): number {
+  if (!text) return 0;
+  const [num, den] = text.split('/').map(Number);
+  return den ? num / den : num || 0;
+}

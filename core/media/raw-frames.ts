@@ -1,0 +1,43 @@
+import type { Readable, Writable } from 'node:stream';
+
+/**
+ * Cuts a byte stream into frames of `frameBytes`, copying into one fresh buffer per frame (no
+ * Buffer.concat). Pulling is lazy, so a slow consumer stalls the producer process through the pipe.
+ */
+export async function* readFrames(stream: Readable, frameBytes: number): AsyncGenerator<Uint8Array> {
+  let frame = Buffer.allocUnsafe(frameBytes);
+  let filled = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const take = Math.min(frameBytes - filled, chunk.length - offset);
+      chunk.copy(frame, filled, offset, offset + take);
+      filled += take;
+      offset += take;
+      if (filled === frameBytes) {
+        yield frame;
+        frame = Buffer.allocUnsafe(frameBytes);
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) throw new Error(`stream ended in the middle of a frame (${filled} of ${frameBytes} bytes)`);
+}
+
+/** Writes and waits for 'drain' when the pipe is full: backpressure from the consumer process. */
+export async function writeAll(stream: Writable, data: Uint8Array): Promise<void> {
+  if (stream.destroyed) throw new Error('the output pipe is closed');
+  if (stream.write(data)) return;
+  await new Promise<void>((resolve, reject) => {
+    const onDrain = () => {
+      stream.off('error', onError);
+      resolve();
+    };
+    const onError = (error: Error) => {
+      stream.off('drain', onDrain);
+      reject(error);
+    };
+    stream.once('drain', onDrain);
+    stream.once('error', onError);
+  });
+}

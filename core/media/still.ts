@@ -1,0 +1,52 @@
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import { KindPipeError } from '../errors.js';
+import { ffmpegPath, ffprobePath } from './tool.js';
+
+const run = promisify(execFile);
+
+export interface Still {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** Size of an image file, from ffprobe. */
+export async function probeImage(file: string): Promise<{ width: number; height: number }> {
+  try {
+    const { stdout } = await run(ffprobePath, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', file]);
+    const stream = JSON.parse(stdout).streams?.[0];
+    if (!stream?.width) throw new Error('no picture in it');
+    return { width: stream.width, height: stream.height };
+  } catch (error) {
+    const detail = ((error as { stderr?: string }).stderr || (error as Error).message).trim().split('\n').pop();
+    throw new KindPipeError('input', `${file} is not a readable image: ${detail}`);
+  }
+}
+
+/** Decodes any image ffmpeg reads into rgb24. */
+export async function decodeImage(file: string): Promise<Still> {
+  const { width, height } = await probeImage(file);
+  const { stdout } = await run(ffmpegPath, ['-v', 'error', '-nostdin', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
+    encoding: 'buffer',
+    maxBuffer: width * height * 3 + 1024,
+  });
+  if (stdout.length !== width * height * 3) throw new KindPipeError('input', `${file}: decoded ${stdout.length} bytes, expected ${width}×${height}×3`);
+  return { width, height, data: new Uint8Array(stdout.buffer, stdout.byteOffset, stdout.length) };
+}
+
+/** Encodes rgb24 to a PNG file. */
+export async function encodePng(file: string, still: Still): Promise<void> {
+  const child = spawn(ffmpegPath, ['-v', 'error', '-nostdin', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${still.width}x${still.height}`, '-i', 'pipe:0', '-frames:v', '1', '-f', 'image2', '-c:v', 'png', file], {
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(still.data);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0) throw new KindPipeError('output', `writing ${file} failed: ${stderr.trim()}`);
+}

@@ -1,0 +1,92 @@
+import type { Caps, CapsPattern } from '../caps.js';
+import type { FrameSet } from '../frame.js';
+import type { Options, OptionsSchema } from '../options.js';
+import type { Logger } from '../logger.js';
+
+/** A named input of a stage or sink, and the caps it accepts. */
+export interface InputPort {
+  name: string;
+  accepts: CapsPattern;
+  description: string;
+}
+
+/** A named output of a source or stage, and the kind of caps it produces. */
+export interface OutputPort {
+  name: string;
+  produces: CapsPattern;
+  description: string;
+}
+
+/** The container's services, by token (model registry, runtime, …). */
+export interface Services {
+  get<T>(token: symbol): T;
+}
+
+/** What every plugin instance gets: its node, options, a logger and the container's services. */
+export interface StageContext extends Services {
+  nodeId: string;
+  options: Options;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+interface PluginBase {
+  /** Dotted id used in pipeline files, e.g. `kind.decom`. */
+  id: string;
+  description: string;
+  options: OptionsSchema;
+  /** A YAML node that runs, shown by `kind-pipe describe`. */
+  example: string;
+  /**
+   * Checks that need no input opened: a file that must exist, a folder that must exist.
+   * Each problem names the option it is about.
+   */
+  check?(options: Options, services: Services): { option: string; message: string }[];
+}
+
+export interface Source {
+  /** Opens the input and tells what it will produce. Called once, after the graph validated. */
+  open(): Promise<Record<string, Caps>>;
+  frames(): AsyncIterable<FrameSet>;
+  dispose(): void | Promise<void>;
+}
+
+export interface Stage {
+  /** Called once with the negotiated input caps: load models, allocate buffers here. */
+  start?(caps: Record<string, Caps>): Promise<void>;
+  /** Turns one frame set into one frame set. Only processes. */
+  process(inputs: FrameSet): Promise<FrameSet>;
+  dispose?(): void | Promise<void>;
+}
+
+export interface Sink {
+  start(caps: Record<string, Caps>): Promise<void>;
+  write(inputs: FrameSet): Promise<void>;
+  /** End of stream: complete the output and return where it is. */
+  finish(): Promise<string>;
+  /** The run failed or was stopped: leave nothing half-written. */
+  abort(): Promise<void>;
+}
+
+export interface SourcePlugin extends PluginBase {
+  role: 'source';
+  outputs: readonly OutputPort[];
+  create(ctx: StageContext): Source;
+}
+
+export interface StagePlugin extends PluginBase {
+  role: 'stage';
+  inputs: readonly InputPort[];
+  outputs: readonly OutputPort[];
+  /** Output caps from input caps and options, before any frame flows; throws KindPipeError('caps'). */
+  negotiate(inputs: Record<string, Caps>, options: Options): Record<string, Caps>;
+  create(ctx: StageContext): Stage;
+}
+
+export interface SinkPlugin extends PluginBase {
+  role: 'sink';
+  inputs: readonly InputPort[];
+  create(ctx: StageContext): Sink;
+}
+
+export type Plugin = SourcePlugin | StagePlugin | SinkPlugin;

@@ -1,0 +1,132 @@
+"""Exports the KinD nets to weights/*.onnx (opset 13, batch 1, dynamic H and W) and
+writes weights/manifest.json.
+
+Each network comes from its latest training checkpoint in train/runs/<stage>/;
+without one, an already shipped ONNX file is kept as it is; without either, a
+seeded random init is exported with trained=false so the runtime has files to load.
+
+    /usr/bin/python3 models/kind/train/export.py            # all networks
+    /usr/bin/python3 models/kind/train/export.py --only decom
+"""
+import argparse
+import hashlib
+import json
+import os
+import tempfile
+import time
+
+import onnx
+import torch
+
+import nets
+from onnx_weights import to_fp16_initializers
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WEIGHTS = os.path.join(HERE, '..', 'weights')
+RUNS = os.path.join(HERE, 'runs')
+DATA = 'synthetic night pairs from shared/data/pristine/train: BSDS500, Sun-Hays80, Debian photos'
+
+# stage -> (file, role, width, input names, output names)
+STAGES = {
+    'decom': ('kind-decom.onnx', 'decom', None, ['image'], ['reflectance', 'illumination']),
+    'illum': ('kind-illum.onnx', 'illum', None, ['illumination', 'ratio'], ['adjusted']),
+    'restore-full': ('kind-restore.onnx', 'restore', 'full',
+                     ['reflectance', 'illumination'], ['restored']),
+    'restore-lite': ('kind-lite-restore.onnx', 'restore', 'lite',
+                     ['reflectance', 'illumination'], ['restored']),
+}
+MODELS = {'kind': {'decom': 'decom', 'restore': 'restore-full', 'illum': 'illum'},
+          'kind-lite': {'decom': 'decom', 'restore': 'restore-lite', 'illum': 'illum'}}
+CHANNELS = {'image': 3, 'reflectance': 3, 'illumination': 1, 'adjusted': 1, 'restored': 3}
+
+
+def build(stage):
+    _, role, width, _, _ = STAGES[stage]
+    return nets.build(role, width or 'full')
+
+
+def checkpoint(stage):
+    path = os.path.join(RUNS, stage, 'latest.pt')
+    return torch.load(path, map_location='cpu') if os.path.exists(path) else None
+
+
+def io_spec(name):
+    if name == 'ratio':
+        return {'name': name, 'dtype': 'float32', 'shape': [1]}
+    return {'name': name, 'dtype': 'float32', 'shape': [1, CHANNELS[name], 'H', 'W']}
+
+
+def export_onnx(net, stage, path):
+    _, _, _, ins, outs = STAGES[stage]
+    net.eval()
+    args = tuple(torch.rand(1) * 4 + 1 if n == 'ratio' else torch.rand(1, CHANNELS[n], 37, 53)
+                 for n in ins)
+    axes = {n: {2: 'H', 3: 'W'} for n in ins + outs if n != 'ratio'}
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = os.path.join(tmp, 'raw.onnx')
+        torch.onnx.export(net, args, raw, opset_version=13, input_names=ins, output_names=outs,
+                          dynamic_axes=axes, do_constant_folding=True)
+        model = onnx.load(raw)
+    names = set(net.state_dict())
+    found = {i.name for i in model.graph.initializer}
+    if not names <= found:
+        raise RuntimeError(f'{stage}: parameters renamed by export: {sorted(names - found)[:5]}')
+    to_fp16_initializers(model, names)
+    model.producer_name = 'kind-pipe models/kind/train/export.py'
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
+def sha256(path):
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--only', choices=list(STAGES), action='append')
+    args = ap.parse_args()
+    os.makedirs(WEIGHTS, exist_ok=True)
+    manifest_path = os.path.join(WEIGHTS, 'manifest.json')
+    old = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {}
+    entries = dict(old.get('networks', {}))
+    for stage in args.only or STAGES:
+        file, role, width, ins, outs = STAGES[stage]
+        path = os.path.join(WEIGHTS, file)
+        ckpt = checkpoint(stage)
+        net = build(stage)
+        if ckpt is not None:
+            net.load_state_dict(ckpt['model'])
+            info = {'trained': ckpt['step'] > 0, 'steps': ckpt['step'],
+                    'minutes': round(ckpt['minutes'], 1), 'source': f'train/runs/{stage}/latest.pt'}
+        elif os.path.exists(path) and stage in entries:
+            print(f'{stage}: no checkpoint, keeping shipped {file}')
+            continue
+        else:
+            torch.manual_seed(0)
+            net = build(stage)
+            info = {'trained': False, 'steps': 0, 'minutes': 0, 'source': 'random init, seed 0'}
+        export_onnx(net, stage, path)
+        entries[stage] = {
+            'file': file, 'role': role, 'width': width, 'params': nets.count_params(net),
+            'inputs': [io_spec(n) for n in ins], 'outputs': [io_spec(n) for n in outs],
+            **info, 'data': DATA if info['trained'] else None,
+            'exported': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+        }
+        print(f'{stage}: wrote {file} ({os.path.getsize(path) / 1e6:.2f} MB, {info["source"]})')
+    for stage, e in entries.items():
+        e['sha256'] = sha256(os.path.join(WEIGHTS, e['file']))
+    models = {m: {role: entries[s] for role, s in roles.items() if s in entries}
+              for m, roles in MODELS.items()}
+    manifest = {
+        'format': 'onnx opset 13, batch 1, dynamic H and W, fp16 initializers cast to fp32',
+        'preprocess': 'image = (x - min) / max(max - min, 0.001) per image, RGB 0..1, NCHW',
+        'models': models, 'networks': entries,
+    }
+    with open(manifest_path, 'w') as f:
+        json.dump(manifest, f, indent=2)
+        f.write('\n')
+
+
+if __name__ == '__main__':
+    main()

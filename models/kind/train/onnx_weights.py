@@ -1,0 +1,52 @@
+"""Moves weights between the PyTorch nets and shipped ONNX files.
+
+Shipped files store each parameter as an fp16 initializer named '<param>.fp16'
+followed by a Cast to float named '<param>', so onnxruntime computes in fp32 while
+the files stay half size.
+"""
+import numpy as np
+import onnx
+import torch
+from onnx import TensorProto, helper, numpy_helper
+
+SUFFIX = '.fp16'
+
+
+def to_fp16_initializers(model, names):
+    """Rewrites the float initializers in `names` as fp16 + Cast nodes (in place)."""
+    graph = model.graph
+    casts, keep = [], []
+    for init in graph.initializer:
+        if init.data_type == TensorProto.FLOAT and init.name in names:
+            half = numpy_helper.to_array(init).astype(np.float16)
+            keep.append(numpy_helper.from_array(half, init.name + SUFFIX))
+            casts.append(helper.make_node('Cast', [init.name + SUFFIX], [init.name],
+                                          to=TensorProto.FLOAT, name='cast_' + init.name))
+        else:
+            keep.append(init)
+    del graph.initializer[:]
+    graph.initializer.extend(keep)
+    nodes = casts + list(graph.node)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    return model
+
+
+def onnx_params(path):
+    """Parameter name -> float32 array, from a shipped ONNX file."""
+    out = {}
+    for init in onnx.load(path).graph.initializer:
+        name = init.name[:-len(SUFFIX)] if init.name.endswith(SUFFIX) else init.name
+        out[name] = numpy_helper.to_array(init).astype(np.float32)
+    return out
+
+
+def load_onnx_into(net, path):
+    """Loads a shipped ONNX file's weights into `net`; every parameter must be present."""
+    params = onnx_params(path)
+    state = net.state_dict()
+    missing = [k for k in state if k not in params]
+    if missing:
+        raise KeyError(f'{path}: no initializer for {missing[:5]}; was it exported by export.py?')
+    net.load_state_dict({k: torch.from_numpy(params[k]).reshape(state[k].shape) for k in state})
+    return net

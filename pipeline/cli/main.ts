@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KindPipeError } from '../../core/errors.js';
+import { buildGraph } from '../../core/graph/builder.js';
+import { runGraph } from '../../core/graph/scheduler.js';
+import { ModelRegistry } from '../../core/model.js';
+import { closest } from '../../core/options.js';
+import { pluginTable } from '../../core/plugin-table.js';
+import type { Services } from '../../core/stage/plugin.js';
+import { projectRoot } from '../../models/paths.js';
+import { createContainer } from '../container.js';
+import { loadPipeline } from '../load.js';
+import { pluginDetails, pluginJson, pluginSummary } from './describe.js';
+import { exitCodeFor, exitCodes } from './exit-codes.js';
+import { Reporter, type LogFormat } from './reporter.js';
+
+const usage = `kind-pipe — low-light enhancement of night CCTV video with KinD
+
+usage:
+  kind-pipe run FILE [--set KEY=VALUE]... [--log text|json]
+  kind-pipe validate FILE [--set KEY=VALUE]...
+  kind-pipe plugins [--json]
+  kind-pipe describe PLUGIN
+  kind-pipe models [--json]
+
+--set input=PATH        the pipeline's source file/folder
+--set output=PATH       the pipeline's output
+--set NODE.OPTION=VALUE any option of any node (e.g. --set illum.ratio=3)
+
+exit codes: 0 ok · 1 failed while processing · 2 bad command line or pipeline file
+            3 input missing or unreadable · 4 output cannot be written · 130 stopped (Ctrl-C)`;
+
+interface Args {
+  command?: string;
+  positional: string[];
+  sets: string[];
+  log: LogFormat;
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { positional: [], sets: [], log: 'text', json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
+      if (v === undefined) throw new KindPipeError('usage', `${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--set' || arg.startsWith('--set=')) args.sets.push(value());
+    else if (arg === '--log' || arg.startsWith('--log=')) {
+      const format = value();
+      if (format !== 'text' && format !== 'json') throw new KindPipeError('usage', `--log ${format}: use --log text or --log json`);
+      args.log = format;
+    } else if (arg === '--json') args.json = true;
+    else if (arg === '--help' || arg === '-h') args.command = 'help';
+    else if (arg === '--version') args.command = 'version';
+    else if (arg.startsWith('-')) throw new KindPipeError('usage', `unknown flag ${arg}\n\n${usage}`);
+    else if (args.command === undefined) args.command = arg;
+    else args.positional.push(arg);
+  }
+  return args;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const reporter = new Reporter(args.log);
+  const container = createContainer();
+  const services: Services = { get: (token) => container.get(token) };
+  const plugins = () => pluginTable(container);
+  const needFile = () => {
+    const file = args.positional[0];
+    if (!file) throw new KindPipeError('usage', `kind-pipe ${args.command} needs a pipeline file, e.g. kind-pipe ${args.command} pipelines/cctv-night.yaml`);
+    return file;
+  };
+
+  switch (args.command) {
+    case undefined:
+    case 'help':
+      process.stdout.write(usage + '\n');
+      return args.command ? exitCodes.ok : exitCodes.invalid;
+    case 'version':
+      process.stdout.write(JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version + '\n');
+      return exitCodes.ok;
+    case 'plugins': {
+      const all = [...plugins().values()].sort((a, b) => a.id.localeCompare(b.id));
+      process.stdout.write(args.json ? JSON.stringify(all.map(pluginJson), null, 2) + '\n' : all.map(pluginSummary).join('\n') + '\n');
+      return exitCodes.ok;
+    }
+    case 'describe': {
+      const id = args.positional[0];
+      const plugin = id ? plugins().get(id) : undefined;
+      if (!plugin) {
+        const guess = id ? closest(id, [...plugins().keys()]) : undefined;
+        throw new KindPipeError('usage', `unknown plugin '${id ?? ''}'${guess ? `; did you mean '${guess}'?` : ''} Run 'kind-pipe plugins' for the list`);
+      }
+      process.stdout.write(pluginDetails(plugin) + '\n');
+      return exitCodes.ok;
+    }
+    case 'models': {
+      const registry = container.get<ModelRegistry>(ModelRegistry);
+      const entries = registry.ids().map((id) => registry.get(id));
+      if (args.json) process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
+      else {
+        for (const e of entries) {
+          const params = Object.values(e.networks).reduce((s, n) => s + n.params, 0);
+          process.stdout.write(`${e.id.padEnd(12)} ${e.trained ? 'trained  ' : 'UNTRAINED'} ${(params / 1e6).toFixed(2)} M params  ${e.description}\n`);
+          for (const n of Object.values(e.networks)) {
+            process.stdout.write(`${' '.repeat(14)}${n.role.padEnd(8)} ${n.trained ? `trained ${n.steps} steps, ${n.minutes} min` : 'untrained'}  sha256 ${n.sha256.slice(0, 12)}…\n`);
+          }
+        }
+      }
+      return exitCodes.ok;
+    }
+    case 'validate': {
+      const file = needFile();
+      const graph = buildGraph(loadPipeline(file, args.sets), plugins(), services);
+      process.stdout.write(`${file}: valid (${graph.nodes.length} nodes: ${graph.nodes.map((n) => `${n.id}=${n.plugin.id}`).join(', ')})\n`);
+      return exitCodes.ok;
+    }
+    case 'run': {
+      const file = needFile();
+      const graph = buildGraph(loadPipeline(file, args.sets), plugins(), services);
+      const stop = new AbortController();
+      let interrupts = 0;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (++interrupts > 1) process.exit(exitCodes.interrupted);
+        reporter.warn(`${signal}: stopping; removing partial output (press Ctrl-C again to quit at once)`);
+        stop.abort(new KindPipeError('cancelled', `stopped by ${signal}`));
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      reporter.event('start', { pipeline: file, nodes: graph.nodes.map((n) => n.id) });
+      const result = await runGraph(graph, {
+        log: reporter,
+        signal: stop.signal,
+        get: services.get,
+        onProgress: (p) => reporter.progress(p),
+        onNegotiated: (caps) => {
+          for (const node of graph.nodes) {
+            for (const [port, c] of Object.entries(caps.get(node.id) ?? {})) reporter.debug(`${node.id}.${port}: ${c.kind} ${c.width}×${c.height}`);
+          }
+        },
+      });
+      reporter.endProgress();
+      const perStage = Object.entries(result.msPerFrame).map(([id, ms]) => `${id} ${ms.toFixed(1)}`).join(', ');
+      reporter.event('done', { frames: result.frames, outputs: result.outputs, elapsed_s: result.elapsedS, ms_per_frame: result.msPerFrame });
+      if (args.log === 'text') {
+        process.stderr.write(`done: ${result.frames} frames in ${result.elapsedS.toFixed(1)} s (${(result.frames / result.elapsedS).toFixed(2)} fps); ms/frame: ${perStage}\n`);
+        for (const output of result.outputs) process.stdout.write(`${output}\n`);
+      }
+      return exitCodes.ok;
+    }
+    default: {
+      const guess = closest(args.command, ['run', 'validate', 'plugins', 'describe', 'models']);
+      throw new KindPipeError('usage', `unknown command '${args.command}'${guess ? `; did you mean '${guess}'?` : ''}\n\n${usage}`);
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const known = KindPipeError.is(error);
+    process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}kind-pipe: ${known ? error.message : (error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = exitCodeFor(known ? error.kind : undefined);
+  },
+);

@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { KindPipeError } from '../core/errors.js';
+import type { GraphSpec, NodeSpec } from '../core/graph/spec.js';
+import { closest } from '../core/options.js';
+
+/** `--set` overrides: `input=…`, `output=…` or `node.option=value`. */
+export type Overrides = readonly string[];
+
+const topLevelKeys = ['version', 'name', 'description', 'queue', 'nodes'] as const;
+const nodeKeys = ['id', 'plugin', 'inputs', 'options'] as const;
+
+/**
+ * Reads a pipeline file into a GraphSpec. Shape errors (not YAML, missing `nodes`, a node without
+ * `plugin`, an unknown key) are reported here with file:line:column; plugins, options and caps are
+ * checked by the graph builder.
+ */
+export function loadPipeline(file: string, overrides: Overrides = []): GraphSpec {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new KindPipeError('input', `cannot read pipeline file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}. Fix: check the path`);
+  }
+  return parsePipeline(text, file, overrides);
+}
+
+export function parsePipeline(text: string, file: string, overrides: Overrides = []): GraphSpec {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const position = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return `${file}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    const messages = doc.errors.map((e) => `${position(e.pos[0])}: YAML syntax error: ${e.message.split('\n')[0]}`);
+    throw new KindPipeError('config', messages.join('\n'));
+  }
+  const setLocations = new Map<string, string>();
+  const locate = (path: readonly (string | number)[]): string => {
+    const set = setLocations.get(path.join('\u0000'));
+    if (set) return set;
+    return position(nearestRange(doc.contents as YamlNode | null, path));
+  };
+
+  const problems: string[] = [];
+  const root = doc.toJS() as unknown;
+  if (!isRecord(root)) throw new KindPipeError('config', `${position(0)}: a pipeline file is a YAML mapping with a 'nodes' list. See pipelines/cctv-night.yaml`);
+  for (const key of Object.keys(root)) {
+    if (!(topLevelKeys as readonly string[]).includes(key)) {
+      const guess = closest(key, topLevelKeys);
+      problems.push(`${locate([key])}: unknown key '${key}'${guess ? `; did you mean '${guess}'?` : ''} Allowed: ${topLevelKeys.join(', ')}`);
+    }
+  }
+  if (root.version !== undefined && root.version !== 1) problems.push(`${locate(['version'])}: version ${JSON.stringify(root.version)} is not supported. Fix: write 'version: 1'`);
+  const queue = root.queue ?? 4;
+  if (typeof queue !== 'number' || !Number.isInteger(queue) || queue < 1 || queue > 64) {
+    problems.push(`${locate(['queue'])}: 'queue' must be an integer in [1, 64] (frames that may wait between two nodes), got ${JSON.stringify(queue)}`);
+  }
+  if (!Array.isArray(root.nodes) || root.nodes.length === 0) {
+    problems.push(`${locate(['nodes'])}: 'nodes' must be a non-empty list of nodes, each with 'id' and 'plugin'`);
+    throw new KindPipeError('config', problems.join('\n'));
+  }
+
+  const nodes: NodeSpec[] = [];
+  root.nodes.forEach((raw: unknown, index: number) => {
+    if (!isRecord(raw)) {
+      problems.push(`${locate(['nodes', index])}: each node is a mapping with 'id', 'plugin', 'inputs', 'options'`);
+      return;
+    }
+    for (const key of Object.keys(raw)) {
+      if (!(nodeKeys as readonly string[]).includes(key)) {
+        const guess = closest(key, nodeKeys);
+        problems.push(`${locate(['nodes', index, key])}: unknown node key '${key}'${guess ? `; did you mean '${guess}'?` : ''} Allowed: ${nodeKeys.join(', ')}`);
+      }
+    }
+    const id = raw.id;
+    const plugin = raw.plugin;
+    if (typeof id !== 'string' || !/^[A-Za-z_][\w-]*$/.test(id)) {
+      problems.push(`${locate(['nodes', index, 'id'])}: node ${index + 1} needs an 'id' made of letters, digits, '_' or '-' (got ${JSON.stringify(id)})`);
+    }
+    if (typeof plugin !== 'string') problems.push(`${locate(['nodes', index, 'plugin'])}: node ${JSON.stringify(id ?? index + 1)} needs a 'plugin' (run 'kind-pipe plugins' for the list)`);
+    const inputs = raw.inputs ?? {};
+    const options = raw.options ?? {};
+    if (!isRecord(inputs) || Object.values(inputs).some((v) => typeof v !== 'string')) {
+      problems.push(`${locate(['nodes', index, 'inputs'])}: 'inputs' maps each input port to a node id (or node.port), e.g. { image: decode }`);
+    }
+    if (!isRecord(options)) problems.push(`${locate(['nodes', index, 'options'])}: 'options' must be a mapping of option names to values`);
+    nodes.push({
+      id: String(id),
+      plugin: String(plugin),
+      inputs: isRecord(inputs) ? (inputs as Record<string, string>) : {},
+      options: isRecord(options) ? { ...options } : {},
+    });
+  });
+  if (problems.length > 0) throw new KindPipeError('config', problems.join('\n'));
+
+  applyOverrides(nodes, overrides, setLocations);
+  return { file, nodes, locate, queueSize: queue as number };
+}
+
+/**
+ * `input=PATH` sets `path` on the pipeline's source node, `output=PATH` on its sink node (a
+ * pipeline with several names the node instead); `node.option=value` sets any option.
+ */
+function applyOverrides(nodes: NodeSpec[], overrides: Overrides, setLocations: Map<string, string>): void {
+  for (const override of overrides) {
+    const eq = override.indexOf('=');
+    if (eq <= 0) throw new KindPipeError('usage', `--set ${override}: expected KEY=VALUE, e.g. --set input=night.mp4 or --set illum.ratio=4`);
+    const key = override.slice(0, eq);
+    const value = override.slice(eq + 1);
+    let index: number;
+    let option: string;
+    if (key === 'input' || key === 'output') {
+      const prefix = key === 'input' ? 'source.' : 'sink.';
+      const candidates = nodes.map((n, i) => [n, i] as const).filter(([n]) => n.plugin.startsWith(prefix));
+      if (candidates.length !== 1) {
+        throw new KindPipeError('usage', `--set ${key}=…: the pipeline has ${candidates.length} ${prefix.slice(0, -1)} nodes. Fix: name one, e.g. --set ${candidates[0]?.[0].id ?? 'node'}.path=${value}`);
+      }
+      index = candidates[0][1];
+      option = 'path';
+    } else {
+      const dot = key.indexOf('.');
+      const nodeId = dot > 0 ? key.slice(0, dot) : '';
+      option = key.slice(dot + 1);
+      index = nodes.findIndex((n) => n.id === nodeId);
+      if (dot <= 0 || index < 0) {
+        const guess = closest(nodeId, nodes.map((n) => n.id));
+        throw new KindPipeError(
+          'usage',
+          `--set ${override}: no node '${nodeId}'${guess ? `; did you mean '${guess}'?` : ''}. Use input=…, output=… or NODE.OPTION=VALUE with a node of: ${nodes.map((n) => n.id).join(', ')}`,
+        );
+      }
+    }
+    nodes[index].options[option] = value;
+    setLocations.set(['nodes', index, 'options', option].join('\u0000'), `--set ${key}`);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Start offset of the deepest node along `path` that exists. */
+function nearestRange(node: YamlNode | null, path: readonly (string | number)[]): number {
+  let current: unknown = node;
+  let offset = (node as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
+  for (const segment of path) {
+    let next: unknown;
+    if (isMap(current)) {
+      const pair = current.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === segment);
+      if (pair && isPair(pair)) {
+        const keyRange = (pair.key as { range?: [number, number, number] }).range;
+        if (keyRange) offset = keyRange[0];
+        next = pair.value;
+      }
+    } else if (isSeq(current) && typeof segment === 'number') {
+      next = current.items[segment];
+    }
+    if (next === undefined || next === null) return offset;
+    const range = (next as { range?: [number, number, number] }).range;
+    if (range && !(isMap(current) && !isScalar(next))) offset = range[0];
+    current = next;
+  }
+  return offset;
+}

@@ -1,0 +1,48 @@
+/**
+ * kind.decom — KinD's Decomposition net: splits a stretched frame into reflectance R (colour,
+ * 3 channels) and illumination I (1 channel), both 0..1.
+ *
+ * ```yaml
+ * - id: decom
+ *   plugin: kind.decom
+ *   inputs: { image: norm }
+ *   options: { model: kind }
+ * ```
+ */
+import { tensorCaps } from '../../core/caps.js';
+import { asFloat, tensorFrame } from '../../core/frame.js';
+import type { ModelSession } from '../../core/model.js';
+import type { StagePlugin } from '../../core/stage/plugin.js';
+import { checkModel, dims, networkOptions, openNetwork } from './network.js';
+
+export const kindDecom: StagePlugin = {
+  role: 'stage',
+  id: 'kind.decom',
+  description: 'KinD Decomposition net: image → reflectance R and illumination I',
+  options: networkOptions,
+  inputs: [{ name: 'image', accepts: { kind: 'tensor', channels: 3 }, description: 'min-max stretched image, 0..1' }],
+  outputs: [
+    { name: 'reflectance', produces: { kind: 'tensor', channels: 3 }, description: 'R, 0..1' },
+    { name: 'illumination', produces: { kind: 'tensor', channels: 1 }, description: 'I, 0..1' },
+  ],
+  example: 'plugin: kind.decom\ninputs: { image: norm }\noptions: { model: kind }',
+  check: checkModel,
+  negotiate: (inputs) => ({ reflectance: tensorCaps(inputs.image, 3), illumination: tensorCaps(inputs.image, 1) }),
+  create(ctx) {
+    let session: ModelSession;
+    return {
+      async start() {
+        session = await openNetwork(ctx, 'decom');
+      },
+      async process(inputs) {
+        const image = inputs.image;
+        const out = await session.run({ image: { data: asFloat(image, 'kind.decom'), dims: dims(3, image) } });
+        return {
+          reflectance: tensorFrame(image, 3, out.reflectance.data),
+          illumination: tensorFrame(image, 1, out.illumination.data),
+        };
+      },
+      dispose: () => session?.dispose(),
+    };
+  },
+};

@@ -1,0 +1,53 @@
+import { ModelRegistry, runtimeOptionSchema, type ModelSession, type RuntimeOptions } from '../../core/model.js';
+import { KindPipeError } from '../../core/errors.js';
+import type { Options, OptionsSchema } from '../../core/options.js';
+import type { Services, StageContext } from '../../core/stage/plugin.js';
+
+/** Options every KinD network stage takes: which registered model, and how to run it. */
+export const networkOptions: OptionsSchema = {
+  model: { type: 'string', description: "registry id of the KinD model ('kind-pipe models' lists them)", default: 'kind' },
+  ...runtimeOptionSchema,
+};
+
+export function checkModel(options: Options, services: Services): { option: string; message: string }[] {
+  try {
+    services.get<ModelRegistry>(ModelRegistry).get(String(options.model));
+    return [];
+  } catch (error) {
+    return [{ option: 'model', message: KindPipeError.is(error) ? error.message : String(error) }];
+  }
+}
+
+const warned = new Set<string>();
+
+/** Opens one network of the node's model; says loudly, once per model, when it is untrained. */
+export async function openNetwork(ctx: StageContext, role: string): Promise<ModelSession> {
+  const registry = ctx.get<ModelRegistry>(ModelRegistry);
+  const id = String(ctx.options.model);
+  const entry = registry.get(id);
+  if (!entry.networks[role]?.trained && !warned.has(id)) {
+    warned.add(id);
+    ctx.log.warn(
+      `\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n` +
+        `!! WARNING: model '${id}' ships UNTRAINED weights (random initialisation) for\n` +
+        `!! ${Object.values(entry.networks).filter((n) => !n.trained).map((n) => n.role).join(', ')}. Its output is NOT an enhancement.\n` +
+        `!! Train them with models/kind/train (see its README).\n` +
+        `!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!`,
+      { model: id, trained: false },
+    );
+  }
+  return registry.open(id, role, runtimeOptions(ctx.options));
+}
+
+export function runtimeOptions(options: Options): RuntimeOptions {
+  return {
+    threads: Number(options.threads),
+    optimization: String(options.optimization) as RuntimeOptions['optimization'],
+    providers: String(options.providers).split(',').map((p) => p.trim()).filter(Boolean),
+  };
+}
+
+/** Dims of a CHW tensor frame as the network sees it. */
+export function dims(channels: number, frame: { width: number; height: number }): number[] {
+  return [1, channels, frame.height, frame.width];
+}

@@ -1,0 +1,48 @@
+/**
+ * kind.restore — KinD's Restoration net: a U-Net that denoises and de-colour-casts the
+ * reflectance, guided by the illumination (dark regions carry the most noise).
+ *
+ * ```yaml
+ * - id: restore
+ *   plugin: kind.restore
+ *   inputs: { reflectance: decom.reflectance, illumination: decom.illumination }
+ *   options: { model: kind }
+ * ```
+ */
+import { tensorCaps } from '../../core/caps.js';
+import { asFloat, tensorFrame } from '../../core/frame.js';
+import type { ModelSession } from '../../core/model.js';
+import type { StagePlugin } from '../../core/stage/plugin.js';
+import { checkModel, dims, networkOptions, openNetwork } from './network.js';
+
+export const kindRestore: StagePlugin = {
+  role: 'stage',
+  id: 'kind.restore',
+  description: "KinD Restoration net: reflectance R, guided by illumination I → restored R'",
+  options: networkOptions,
+  inputs: [
+    { name: 'reflectance', accepts: { kind: 'tensor', channels: 3 }, description: "R from kind.decom" },
+    { name: 'illumination', accepts: { kind: 'tensor', channels: 1 }, description: "I from kind.decom" },
+  ],
+  outputs: [{ name: 'restored', produces: { kind: 'tensor', channels: 3 }, description: "R', 0..1" }],
+  example: 'plugin: kind.restore\ninputs: { reflectance: decom.reflectance, illumination: decom.illumination }',
+  check: checkModel,
+  negotiate: (inputs) => ({ restored: tensorCaps(inputs.reflectance, 3) }),
+  create(ctx) {
+    let session: ModelSession;
+    return {
+      async start() {
+        session = await openNetwork(ctx, 'restore');
+      },
+      async process(inputs) {
+        const { reflectance, illumination } = inputs;
+        const out = await session.run({
+          reflectance: { data: asFloat(reflectance, 'kind.restore'), dims: dims(3, reflectance) },
+          illumination: { data: asFloat(illumination, 'kind.restore'), dims: dims(1, illumination) },
+        });
+        return { restored: tensorFrame(reflectance, 3, out.restored.data) };
+      },
+      dispose: () => session?.dispose(),
+    };
+  },
+};

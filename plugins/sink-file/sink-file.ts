@@ -1,0 +1,115 @@
+/**
+ * sink.file — encodes rgb24 frames with ffmpeg (H.264 or H.265), at the source's frame rate and
+ * size, copying the source's audio. Writes to a hidden temp name beside the output and renames at
+ * the end, so a failed or stopped run never leaves a half-written file under the final name.
+ * Odd sizes cannot be 4:2:0, so they are encoded 4:4:4 unless `pix_fmt` says otherwise.
+ *
+ * ```yaml
+ * - id: encode
+ *   plugin: sink.file
+ *   inputs: { video: fuse }
+ *   options: { path: night-enhanced.mp4, codec: h264, crf: 20 }
+ * ```
+ */
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { Caps } from '../../core/caps.js';
+import { KindPipeError } from '../../core/errors.js';
+import { asBytes } from '../../core/frame.js';
+import { writeAll } from '../../core/media/raw-frames.js';
+import { ffmpegPath, requireFfmpeg, startTool, type Tool } from '../../core/media/tool.js';
+import type { SinkPlugin } from '../../core/stage/plugin.js';
+
+const containers = ['.mp4', '.mkv', '.mov', '.m4v', '.avi', '.ts'];
+
+export const sinkFile: SinkPlugin = {
+  role: 'sink',
+  id: 'sink.file',
+  description: 'Encode frames to a video file with ffmpeg, keeping fps, size and audio',
+  options: {
+    path: { type: 'path', description: 'output video file (.mp4, .mkv, .mov, .m4v, .avi, .ts)' },
+    codec: { type: 'string', description: 'video codec', default: 'h264', enum: ['h264', 'h265'] },
+    crf: { type: 'integer', description: 'constant rate factor: lower is better quality, bigger file', default: 20, min: 0, max: 51 },
+    preset: {
+      type: 'string',
+      description: 'encoder speed/size trade-off',
+      default: 'medium',
+      enum: ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'],
+    },
+    pix_fmt: { type: 'string', description: 'encoded pixel format (auto: yuv420p, or yuv444p for odd sizes)', default: 'auto', enum: ['auto', 'yuv420p', 'yuv444p'] },
+    audio: { type: 'string', description: "copy the source's audio, or drop it", default: 'copy', enum: ['copy', 'none'] },
+  },
+  inputs: [{ name: 'video', accepts: { kind: 'video', fixedSize: true }, description: 'frames to encode' }],
+  example: 'plugin: sink.file\ninputs: { video: fuse }\noptions: { path: out.mp4, crf: 20 }',
+  check(options) {
+    const path = resolve(String(options.path));
+    const folder = dirname(path);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+      return [{ option: 'path', message: `output folder ${folder} does not exist. Fix: mkdir -p ${folder}, or choose another path` }];
+    }
+    if (!containers.includes(extname(path).toLowerCase())) {
+      return [{ option: 'path', message: `output ${path} needs a video file extension. Fix: end it in one of ${containers.join(', ')}` }];
+    }
+    return [];
+  },
+  create(ctx) {
+    const finalPath = resolve(String(ctx.options.path));
+    const tempPath = join(dirname(finalPath), `.${basename(finalPath, extname(finalPath))}.partial-${process.pid}${extname(finalPath)}`);
+    let encoder: Tool | undefined;
+    let written = 0;
+
+    const failure = (what: string) =>
+      new KindPipeError('output', `encoding ${finalPath} failed ${what} (frame ${written}):\n    ${encoder?.stderrTail() ?? ''}`);
+
+    return {
+      async start(caps: Record<string, Caps>) {
+        requireFfmpeg();
+        const video = caps.video;
+        const { width, height } = video as { width: number; height: number };
+        const odd = width % 2 === 1 || height % 2 === 1;
+        let pixFmt = String(ctx.options.pix_fmt);
+        if (pixFmt === 'auto') pixFmt = odd ? 'yuv444p' : 'yuv420p';
+        if (pixFmt === 'yuv420p' && odd) {
+          throw new KindPipeError('config', `sink.file: ${width}×${height} is odd-sized and cannot be encoded as yuv420p. Fix: set pix_fmt: auto or yuv444p, or scale to an even size`);
+        }
+        const audioFrom = ctx.options.audio === 'copy' ? video.stream.audioFrom : undefined;
+        const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'];
+        args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(video.stream.fps), '-i', 'pipe:0');
+        if (audioFrom) args.push('-i', audioFrom, '-map', '0:v:0', '-map', '1:a?', '-c:a', 'copy');
+        else args.push('-map', '0:v:0');
+        args.push('-c:v', ctx.options.codec === 'h265' ? 'libx265' : 'libx264', '-crf', String(ctx.options.crf), '-preset', String(ctx.options.preset));
+        args.push('-pix_fmt', pixFmt);
+        if (ctx.options.codec === 'h265') args.push('-tag:v', 'hvc1', '-x265-params', 'log-level=error');
+        if (['.mp4', '.mov', '.m4v'].includes(extname(finalPath).toLowerCase())) args.push('-movflags', '+faststart');
+        args.push(tempPath);
+        encoder = startTool(ffmpegPath, args, 'pipe');
+        encoder.child.stdin!.on('error', () => undefined); // reported through the exit code
+      },
+      async write(inputs) {
+        try {
+          await writeAll(encoder!.child.stdin!, asBytes(inputs.video, 'sink.file'));
+        } catch {
+          throw failure('while writing');
+        }
+        written++;
+      },
+      async finish() {
+        encoder!.child.stdin!.end();
+        const code = await encoder!.exited;
+        if (code !== 0) {
+          rmSync(tempPath, { force: true });
+          throw failure(`(ffmpeg exit ${code})`);
+        }
+        renameSync(tempPath, finalPath);
+        return finalPath;
+      },
+      async abort() {
+        if (encoder && encoder.child.exitCode === null) {
+          encoder.child.kill('SIGKILL');
+          await encoder.exited.catch(() => undefined);
+        }
+        rmSync(tempPath, { force: true });
+      },
+    };
+  },
+};
