@@ -75,7 +75,7 @@ function checkValue(name: string, spec: OptionSpec, value: unknown): { value: Op
     case 'integer': {
       const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
       if (typeof number !== 'number' || !Number.isFinite(number)) {
-        return `option '${name}' must be a ${spec.type}, got ${JSON.stringify(value)}. Fix: write a ${spec.type} (${describeSpec(spec)})`;
+        return `option '${name}' must be ${spec.type === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}. Fix: write one (${describeSpec(spec)})`;
       }
       if (spec.type === 'integer' && !Number.isInteger(number)) {
         return `option '${name}' must be an integer, got ${number}. Fix: write a whole number (${describeSpec(spec)})`;

@@ -1,0 +1,111 @@
+import test from 'ava';
+import { KindPipeError } from '../errors.js';
+import type { Frame } from '../frame.js';
+import { silentLogger } from '../logger.js';
+import type { Plugin, SinkPlugin, SourcePlugin, StagePlugin } from '../stage/plugin.js';
+import { buildGraph } from './builder.js';
+import type { GraphSpec } from './spec.js';
+import { runGraph } from './scheduler.js';
+
+const services = { get: <T>(): T => undefined as T };
+
+function counter(total: number, produced: { n: number }): SourcePlugin {
+  return {
+    role: 'source', id: 'test.counter', description: '', options: {}, example: '',
+    outputs: [{ name: 'video', produces: { kind: 'video' }, description: '' }],
+    create: () => ({
+      open: async () => ({ video: { kind: 'video', format: 'rgb24', width: 2, height: 1, stream: { fps: 10, frameCount: total, origin: 'test' } } }),
+      async *frames() {
+        for (let index = 0; index < total; index++) {
+          produced.n++;
+          yield { video: { index, pts: index / 10, width: 2, height: 1, channels: 3, data: new Uint8Array(6).fill(index % 256) } };
+        }
+      },
+      dispose() {},
+    }),
+  };
+}
+
+function passthrough(id: string, mangle?: (f: Frame) => Frame): StagePlugin {
+  return {
+    role: 'stage', id, description: '', options: {}, example: '',
+    inputs: [{ name: 'video', accepts: { kind: 'video' }, description: '' }],
+    outputs: [{ name: 'video', produces: { kind: 'video' }, description: '' }],
+    negotiate: (inputs) => ({ video: inputs.video }),
+    create: () => ({ process: async (inputs) => ({ video: mangle ? mangle(inputs.video) : inputs.video }) }),
+  };
+}
+
+function collector(received: number[], onWrite?: () => Promise<void>, aborted?: { value: boolean }): SinkPlugin {
+  return {
+    role: 'sink', id: 'test.collect', description: '', options: {}, example: '',
+    inputs: [{ name: 'video', accepts: { kind: 'video' }, description: '' }],
+    create: () => ({
+      start: async () => {},
+      write: async (inputs) => {
+        await onWrite?.();
+        received.push(inputs.video.index);
+      },
+      finish: async () => 'collected',
+      abort: async () => {
+        if (aborted) aborted.value = true;
+      },
+    }),
+  };
+}
+
+function linear(plugins: Plugin[], queueSize = 2): GraphSpec {
+  return {
+    file: 'test.yaml',
+    queueSize,
+    locate: (path) => `test.yaml:${path.join('.')}`,
+    nodes: plugins.map((p, i) => ({ id: `n${i}`, plugin: p.id, inputs: (i === 0 ? {} : { video: `n${i - 1}` }) as Record<string, string>, options: {} })),
+  };
+}
+
+async function run(plugins: Plugin[], queueSize = 2) {
+  const graph = buildGraph(linear(plugins, queueSize), new Map(plugins.map((p) => [p.id, p])), services);
+  return runGraph(graph, { log: silentLogger, get: services.get });
+}
+
+test('runGraph should deliver every frame, in order, through every stage', async (t) => {
+  const received: number[] = [];
+  const result = await run([counter(25, { n: 0 }), passthrough('a'), passthrough('b'), collector(received)]);
+  t.is(result.frames, 25);
+  t.deepEqual(received, [...Array(25).keys()]);
+  t.deepEqual(result.outputs, ['collected']);
+});
+
+test('runGraph should keep frames in flight bounded by the queues when the sink is slow (flat memory)', async (t) => {
+  const produced = { n: 0 };
+  const received: number[] = [];
+  let maxAhead = 0;
+  await run(
+    [counter(200, produced), passthrough('a'), collector(received, async () => {
+      maxAhead = Math.max(maxAhead, produced.n - received.length);
+      await new Promise((r) => setImmediate(r));
+    })],
+    2,
+  );
+  t.is(received.length, 200);
+  // 2 queues of 2 frames + one frame in each of the 3 nodes: never the whole video.
+  t.true(maxAhead <= 8, `source ran ${maxAhead} frames ahead of the sink`);
+});
+
+test('runGraph should fail naming the stage that changed a frame index (frame accounting)', async (t) => {
+  const aborted = { value: false };
+  const error = await t.throwsAsync(
+    run([counter(10, { n: 0 }), passthrough('test.skipper', (f) => (f.index === 7 ? { ...f, index: 8 } : f)), collector([], undefined, aborted)]),
+  );
+  t.true(KindPipeError.is(error, 'accounting'));
+  t.regex(error!.message, /node 'n1' \(test\.skipper\) turned frame 7 into frame 8/);
+  t.true(aborted.value, 'the sink was told to remove its partial output');
+});
+
+test('runGraph should name the node and frame when a stage throws', async (t) => {
+  const error = await t.throwsAsync(
+    run([counter(10, { n: 0 }), passthrough('test.thrower', (f) => { if (f.index === 3) throw new Error('bad pixel'); return f; }), collector([])]),
+  );
+  t.true(KindPipeError.is(error, 'plugin'));
+  t.regex(error!.message, /node 'n1' \(test\.thrower\) failed on frame 3: bad pixel/);
+});
