@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what kind-pipe needs on a fresh Debian 12 machine, skipping what is already there:
+# system packages (ffmpeg; with --training also PyTorch and onnx for the parity test and
+# training), node modules (npm ci) and the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want=(ffmpeg)
+[[ " $* " == *" --training "* ]] && want+=(python3-torch python3-onnx python3-numpy python3-pil)
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "installing Debian packages: ${missing[*]}" >&2
+  sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund >&2
+fi
+npm run --silent build >&2
