@@ -8,7 +8,7 @@ import { closest } from '../core/options.js';
 export type Overrides = readonly string[];
 
 const topLevelKeys = ['version', 'name', 'description', 'queue', 'nodes'] as const;
-const nodeKeys = ['id', 'plugin', 'inputs', 'options'] as const;
+const nodeKeys = ['id', 'plugin', 'inputs', 'options', 'worker'] as const;
 
 /**
  * Reads a pipeline file into a GraphSpec. Shape errors (not YAML, missing `nodes`, a node without
@@ -86,11 +86,13 @@ export function parsePipeline(text: string, file: string, overrides: Overrides =
       problems.push(`${locate(['nodes', index, 'inputs'])}: 'inputs' maps each input port to a node id (or node.port), e.g. { image: decode }`);
     }
     if (!isRecord(options)) problems.push(`${locate(['nodes', index, 'options'])}: 'options' must be a mapping of option names to values`);
+    if (raw.worker !== undefined && typeof raw.worker !== 'boolean') problems.push(`${locate(['nodes', index, 'worker'])}: 'worker' must be true or false`);
     nodes.push({
       id: String(id),
       plugin: String(plugin),
       inputs: isRecord(inputs) ? (inputs as Record<string, string>) : {},
       options: isRecord(options) ? { ...options } : {},
+      worker: typeof raw.worker === 'boolean' ? raw.worker : undefined,
     });
   });
   if (problems.length > 0) throw new KindPipeError('config', problems.join('\n'));

@@ -76,7 +76,9 @@ export function buildGraph(spec: GraphSpec, plugins: ReadonlyMap<string, Plugin>
       }
       inputs[port.name] = { node: resolved.node, port: resolved.port };
     }
-    built.push({ id: node.id, plugin, options, inputs });
+    if (node.worker && plugin.role !== 'stage') problems.push(`${at(['nodes', index, 'worker'])}: ${where}: only stages can run on a worker thread. Fix: remove 'worker'`);
+    const worker = plugin.role === 'stage' && (node.worker ?? plugin.preferWorker ?? false);
+    built.push({ id: node.id, plugin, options, inputs, worker });
   });
 
   if (problems.length === 0) {

@@ -8,6 +8,8 @@ export interface BuiltNode {
   options: Options;
   /** Input port → producer node id and its output port. */
   inputs: Record<string, { node: string; port: string }>;
+  /** Runs on a worker thread (stages only). */
+  worker: boolean;
 }
 
 /** A validated graph in topological order (sources first, sinks last). */

@@ -13,6 +13,11 @@ export interface RunOptions {
   signal?: AbortSignal;
   get<T>(token: symbol): T;
   onProgress?(progress: Progress): void;
+  /**
+   * Creates a stage that runs on a worker thread (nodes with `worker`); without it, such stages
+   * run inline. Lives outside core because the worker must build its own container.
+   */
+  createWorkerStage?(node: BuiltNode, ctx: StageContext): Stage;
   /** Called once every node's caps are known, before the first frame. */
   onNegotiated?(caps: ReadonlyMap<string, Record<string, Caps>>): void;
 }
@@ -52,7 +57,7 @@ export async function runGraph(graph: BuiltGraph, options: RunOptions): Promise<
         plugin.role === 'source'
           ? { node, role: 'source', impl: plugin.create(ctx) }
           : plugin.role === 'stage'
-            ? { node, role: 'stage', impl: plugin.create(ctx) }
+            ? { node, role: 'stage', impl: node.worker && options.createWorkerStage ? options.createWorkerStage(node, ctx) : plugin.create(ctx) }
             : { node, role: 'sink', impl: plugin.create(ctx) };
       instances.set(node.id, instance);
       if (instance.role === 'source') resources.add(instance.impl);

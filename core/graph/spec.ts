@@ -5,6 +5,8 @@ export interface NodeSpec {
   /** Input port → `node` or `node.port` of the producer. */
   inputs: Record<string, string>;
   options: Record<string, unknown>;
+  /** Run this stage on a worker thread; undefined = the plugin's preference. */
+  worker?: boolean;
 }
 
 export interface GraphSpec {

@@ -76,6 +76,11 @@ export interface SourcePlugin extends PluginBase {
 
 export interface StagePlugin extends PluginBase {
   role: 'stage';
+  /**
+   * Run on a worker thread unless the node says `worker: false`: for stages that hold the event
+   * loop (synchronous inference, per-pixel loops), so decode and encode keep flowing meanwhile.
+   */
+  preferWorker?: boolean;
   inputs: readonly InputPort[];
   outputs: readonly OutputPort[];
   /** Output caps from input caps and options, before any frame flows; throws KindPipeError('caps'). */

@@ -14,6 +14,7 @@ import { loadPipeline } from '../load.js';
 import { pluginDetails, pluginJson, pluginSummary } from './describe.js';
 import { exitCodeFor, exitCodes } from './exit-codes.js';
 import { Reporter, type LogFormat } from './reporter.js';
+import { WorkerStage } from '../worker/worker-stage.js';
 
 const usage = `kind-pipe — low-light enhancement of night CCTV video with KinD
 
@@ -137,6 +138,7 @@ async function main(argv: string[]): Promise<number> {
         signal: stop.signal,
         get: services.get,
         onProgress: (p) => reporter.progress(p),
+        createWorkerStage: (node, ctx) => new WorkerStage(node, ctx),
         onNegotiated: (caps) => {
           for (const node of graph.nodes) {
             for (const [port, c] of Object.entries(caps.get(node.id) ?? {})) reporter.debug(`${node.id}.${port}: ${c.kind} ${c.width}×${c.height}`);
@@ -145,9 +147,10 @@ async function main(argv: string[]): Promise<number> {
       });
       reporter.endProgress();
       const perStage = Object.entries(result.msPerFrame).map(([id, ms]) => `${id} ${ms.toFixed(1)}`).join(', ');
-      reporter.event('done', { frames: result.frames, outputs: result.outputs, elapsed_s: result.elapsedS, ms_per_frame: result.msPerFrame });
+      const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+      reporter.event('done', { frames: result.frames, outputs: result.outputs, elapsed_s: result.elapsedS, ms_per_frame: result.msPerFrame, peak_rss_mb: peakRssMb });
       if (args.log === 'text') {
-        process.stderr.write(`done: ${result.frames} frames in ${result.elapsedS.toFixed(1)} s (${(result.frames / result.elapsedS).toFixed(2)} fps); ms/frame: ${perStage}\n`);
+        process.stderr.write(`done: ${result.frames} frames in ${result.elapsedS.toFixed(1)} s (${(result.frames / result.elapsedS).toFixed(2)} fps), peak RSS ${peakRssMb} MB; ms/frame: ${perStage}\n`);
         for (const output of result.outputs) process.stdout.write(`${output}\n`);
       }
       return exitCodes.ok;

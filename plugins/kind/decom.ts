@@ -17,6 +17,7 @@ import { checkModel, dims, networkOptions, openNetwork } from './network.js';
 
 export const kindDecom: StagePlugin = {
   role: 'stage',
+  preferWorker: true,
   id: 'kind.decom',
   description: 'KinD Decomposition net: image → reflectance R and illumination I',
   options: networkOptions,

@@ -21,6 +21,7 @@ import { gaussianBlur } from './gaussian.js';
 
 export const kindFuse: StagePlugin = {
   role: 'stage',
+  preferWorker: true,
   id: 'kind.fuse',
   description: "Fuse x, R, I, R', I' into the enhanced rgb24 frame (official KinD recipe, or R'·I')",
   options: {

@@ -22,6 +22,7 @@ const maxRatio = 20;
 
 export const kindIllumination: StagePlugin = {
   role: 'stage',
+  preferWorker: true,
   id: 'kind.illumination',
   description: "KinD Illumination-adjustment net: I → I' brightened by a ratio (fixed, or automatic exposure)",
   options: {

@@ -17,6 +17,7 @@ import { checkModel, dims, networkOptions, openNetwork } from './network.js';
 
 export const kindRestore: StagePlugin = {
   role: 'stage',
+  preferWorker: true,
   id: 'kind.restore',
   description: "KinD Restoration net: reflectance R, guided by illumination I → restored R'",
   options: networkOptions,

@@ -1,0 +1,22 @@
+import type { Caps } from '../../core/caps.js';
+import type { ErrorKind } from '../../core/errors.js';
+import type { FrameSet } from '../../core/frame.js';
+
+/** Host → worker. One request at a time; each gets exactly one reply. */
+export type WorkerRequest =
+  | { type: 'start'; caps: Record<string, Caps> }
+  | { type: 'process'; frames: FrameSet }
+  | { type: 'dispose' };
+
+/** Worker → host. */
+export type WorkerReply =
+  | { type: 'done'; frames?: FrameSet }
+  | { type: 'error'; kind?: ErrorKind; message: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string; fields?: Record<string, unknown> };
+
+/** What the worker is created with. */
+export interface WorkerSetup {
+  nodeId: string;
+  pluginId: string;
+  options: Record<string, number | string | boolean>;
+}
