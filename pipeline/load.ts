@@ -37,10 +37,10 @@ export function parsePipeline(text: string, file: string, overrides: Overrides =
     throw new KindPipeError('config', messages.join('\n'));
   }
   const setLocations = new Map<string, string>();
-  const locate = (path: readonly (string | number)[]): string => {
+  const locate = (path: readonly (string | number)[], part: 'key' | 'value' = 'value'): string => {
     const set = setLocations.get(path.join('\u0000'));
     if (set) return set;
-    return position(nearestRange(doc.contents as YamlNode | null, path));
+    return position(nearestRange(doc.contents as YamlNode | null, path, part));
   };
 
   const problems: string[] = [];
@@ -49,7 +49,7 @@ export function parsePipeline(text: string, file: string, overrides: Overrides =
   for (const key of Object.keys(root)) {
     if (!(topLevelKeys as readonly string[]).includes(key)) {
       const guess = closest(key, topLevelKeys);
-      problems.push(`${locate([key])}: unknown key '${key}'${guess ? `; did you mean '${guess}'?` : ''} Allowed: ${topLevelKeys.join(', ')}`);
+      problems.push(`${locate([key], 'key')}: unknown key '${key}'${guess ? `; did you mean '${guess}'?` : ''} Allowed: ${topLevelKeys.join(', ')}`);
     }
   }
   if (root.version !== undefined && root.version !== 1) problems.push(`${locate(['version'])}: version ${JSON.stringify(root.version)} is not supported. Fix: write 'version: 1'`);
@@ -71,7 +71,7 @@ export function parsePipeline(text: string, file: string, overrides: Overrides =
     for (const key of Object.keys(raw)) {
       if (!(nodeKeys as readonly string[]).includes(key)) {
         const guess = closest(key, nodeKeys);
-        problems.push(`${locate(['nodes', index, key])}: unknown node key '${key}'${guess ? `; did you mean '${guess}'?` : ''} Allowed: ${nodeKeys.join(', ')}`);
+        problems.push(`${locate(['nodes', index, key], 'key')}: unknown node key '${key}'${guess ? `; did you mean '${guess}'?` : ''} Allowed: ${nodeKeys.join(', ')}`);
       }
     }
     const id = raw.id;
@@ -144,7 +144,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Start offset of the deepest node along `path` that exists. */
-function nearestRange(node: YamlNode | null, path: readonly (string | number)[]): number {
+function nearestRange(node: YamlNode | null, path: readonly (string | number)[], part: 'key' | 'value'): number {
   let current: unknown = node;
   let offset = (node as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
   for (const segment of path) {
@@ -160,6 +160,7 @@ function nearestRange(node: YamlNode | null, path: readonly (string | number)[])
       next = current.items[segment];
     }
     if (next === undefined || next === null) return offset;
+    if (part === 'key' && segment === path[path.length - 1]) return offset;
     const range = (next as { range?: [number, number, number] }).range;
     if (range && !(isMap(current) && !isScalar(next))) offset = range[0];
     current = next;

@@ -11,7 +11,7 @@ import type { GraphSpec } from './spec.js';
  */
 export function buildGraph(spec: GraphSpec, plugins: ReadonlyMap<string, Plugin>, services: Services): BuiltGraph {
   const problems: string[] = [];
-  const at = (path: (string | number)[]) => spec.locate(path);
+  const at = (path: (string | number)[], part?: 'key') => spec.locate(path, part);
   const byId = new Map<string, { index: number; plugin?: Plugin }>();
 
   spec.nodes.forEach((node, index) => {
@@ -35,8 +35,9 @@ export function buildGraph(spec: GraphSpec, plugins: ReadonlyMap<string, Plugin>
     const where = `node '${node.id}' (${plugin.id})`;
     const { options, problems: optionProblems } = resolveOptions(plugin.options, node.options);
     for (const p of optionProblems) {
+      const known = p.option in plugin.options;
       const path = node.options[p.option] === undefined ? ['nodes', index] : ['nodes', index, 'options', p.option];
-      problems.push(`${at(path)}: ${where}: ${p.message}`);
+      problems.push(`${at(path, known ? undefined : 'key')}: ${where}: ${p.message}`);
     }
     if (optionProblems.length === 0 && plugin.check) {
       for (const p of plugin.check(options, services)) problems.push(`${at(['nodes', index, 'options', p.option])}: ${where}: ${p.message}`);
@@ -49,7 +50,7 @@ export function buildGraph(spec: GraphSpec, plugins: ReadonlyMap<string, Plugin>
         const names = declared.map((d) => d.name);
         const guess = closest(port, names);
         problems.push(
-          `${at(['nodes', index, 'inputs', port])}: ${where} has no input '${port}'` +
+          `${at(['nodes', index, 'inputs', port], 'key')}: ${where} has no input '${port}'` +
             (guess ? `; did you mean '${guess}'?` : '') +
             ` Inputs: ${names.length ? names.join(', ') : '(none: it is a source)'}`,
         );

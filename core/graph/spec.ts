@@ -13,8 +13,11 @@ export interface GraphSpec {
   /** The pipeline file, for messages. */
   file: string;
   nodes: NodeSpec[];
-  /** `file:line:column` of a path in the document, e.g. ['nodes', 2, 'options', 'ratio']. */
-  locate(path: readonly (string | number)[]): string;
+  /**
+   * `file:line:column` of a path in the document, e.g. ['nodes', 2, 'options', 'ratio']: of its
+   * value, or of its key with `part: 'key'` (for an unknown key).
+   */
+  locate(path: readonly (string | number)[], part?: 'key' | 'value'): string;
   /** Frames that may wait between two nodes. */
   queueSize: number;
 }
