@@ -51,14 +51,19 @@ export interface ClipOptions {
 /** A dark, noisy test clip made by ffmpeg's lavfi (moving test pattern with temporal noise). */
 export async function makeClip(file: string, o: ClipOptions): Promise<string> {
   const fps = o.fps ?? 25;
-  const video = `testsrc2=size=${o.width}x${o.height}:rate=${fps},eq=brightness=${o.brightness ?? -0.35}:contrast=0.5,noise=alls=10:allf=t`;
+  const video = `testsrc2=size=${o.width}x${o.height}:rate=${fps},format=yuv444p,eq=brightness=${o.brightness ?? -0.35}:contrast=0.5,noise=alls=10:allf=t`;
   const args = ['-v', 'error', '-y', '-f', 'lavfi', '-i', video];
   if (o.audio) args.push('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
   args.push('-t', String(o.seconds), '-c:v', 'libx264', '-pix_fmt', o.width % 2 || o.height % 2 ? 'yuv444p' : 'yuv420p');
   if (o.audio) args.push('-c:a', 'aac', '-shortest');
-  if (o.rotate) args.push('-metadata:s:v:0', `rotate=${o.rotate}`);
-  args.push(file);
-  await run('ffmpeg', args);
+  if (!o.rotate) {
+    await run('ffmpeg', [...args, file]);
+    return file;
+  }
+  // ffmpeg 5.1 writes the rotate tag as a display matrix only when stream-copying.
+  const plain = `${file}.plain.mp4`;
+  await run('ffmpeg', [...args, plain]);
+  await run('ffmpeg', ['-v', 'error', '-y', '-i', plain, '-c', 'copy', '-metadata:s:v:0', `rotate=${o.rotate}`, file]);
   return file;
 }
 

@@ -3,8 +3,10 @@
  *
  * `minmax` is the official per-image stretch `(x - min) / max(max - min, 0.001)`. On video it
  * flickers: a headlight entering the frame raises `max` and darkens everything else at once.
- * `temporal` smooths min and max over time (exponential moving average, `smoothing` = weight of
- * the past) so the stretch changes slowly; values beyond it are clipped. `none` only scales to 0..1.
+ * `temporal` takes robust min and max (ignoring the darkest and brightest `clip` fraction of
+ * samples, so a few saturated headlight pixels do not count) and smooths them over time
+ * (exponential moving average, `smoothing` = weight of the past), so the stretch changes slowly;
+ * values beyond it are clipped. `none` only scales to 0..1.
  *
  * ```yaml
  * - id: norm
@@ -24,6 +26,7 @@ export const normalize: StagePlugin = {
   options: {
     mode: { type: 'string', description: 'minmax: per frame (official); temporal: smoothed for video; none: x/255', default: 'temporal', enum: ['minmax', 'temporal', 'none'] },
     smoothing: { type: 'number', description: 'temporal mode: weight of the past in the moving average of min and max', default: 0.9, min: 0, max: 0.999 },
+    clip: { type: 'number', description: 'temporal mode: fraction of samples ignored at each end when finding min and max', default: 0.001, min: 0, max: 0.1 },
   },
   inputs: [{ name: 'video', accepts: { kind: 'video' }, description: 'rgb24 frames' }],
   outputs: [{ name: 'image', produces: { kind: 'tensor', channels: 3 }, description: 'f32[1,3,H,W], 0..1' }],
@@ -32,6 +35,8 @@ export const normalize: StagePlugin = {
   create(ctx) {
     const mode = String(ctx.options.mode);
     const smoothing = Number(ctx.options.smoothing);
+    const clip = Number(ctx.options.clip);
+    const histogram = new Uint32Array(256);
     let low: number | undefined;
     let high: number | undefined;
     return {
@@ -41,7 +46,7 @@ export const normalize: StagePlugin = {
         const plane = frame.width * frame.height;
         let min = 0;
         let max = 255;
-        if (mode !== 'none') {
+        if (mode === 'minmax') {
           min = 255;
           max = 0;
           for (let i = 0; i < bytes.length; i++) {
@@ -49,12 +54,12 @@ export const normalize: StagePlugin = {
             if (v < min) min = v;
             if (v > max) max = v;
           }
-          if (mode === 'temporal') {
-            low = low === undefined ? min : smoothing * low + (1 - smoothing) * min;
-            high = high === undefined ? max : smoothing * high + (1 - smoothing) * max;
-            min = low;
-            max = high;
-          }
+        } else if (mode === 'temporal') {
+          const range = robustRange(bytes, histogram, clip);
+          low = low === undefined ? range.min : smoothing * low + (1 - smoothing) * range.min;
+          high = high === undefined ? range.max : smoothing * high + (1 - smoothing) * range.max;
+          min = low;
+          max = high;
         }
         const scale = 1 / Math.max((max - min) / 255, 0.001) / 255;
         const out = new Float32Array(plane * 3);
@@ -68,6 +73,18 @@ export const normalize: StagePlugin = {
     };
   },
 };
+
+/** The lowest and highest byte values once `clip` of the samples at each end are ignored. */
+function robustRange(bytes: Uint8Array, histogram: Uint32Array, clip: number): { min: number; max: number } {
+  histogram.fill(0);
+  for (let i = 0; i < bytes.length; i++) histogram[bytes[i]]++;
+  const skip = Math.floor(clip * bytes.length);
+  let min = 0;
+  for (let seen = histogram[0]; seen <= skip && min < 255; seen += histogram[++min]);
+  let max = 255;
+  for (let seen = histogram[255]; seen <= skip && max > 0; seen += histogram[--max]);
+  return max >= min ? { min, max } : { min: max, max: min };
+}
 
 function clamp01(v: number): number {
   return v < 0 ? 0 : v > 1 ? 1 : v;
