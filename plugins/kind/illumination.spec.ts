@@ -1,0 +1,59 @@
+import test from 'ava';
+import type { Frame } from '../../core/frame.js';
+import { silentLogger } from '../../core/logger.js';
+import { ModelRegistry, type ModelSession, type TensorData } from '../../core/model.js';
+import { resolveOptions } from '../../core/options.js';
+import { kindIllumination } from './illumination.js';
+
+/** A registry whose illum "network" multiplies I by the ratio it is given, and records the ratios. */
+function fakeRegistry(ratios: number[]) {
+  const session: ModelSession = {
+    inputNames: ['illumination', 'ratio'],
+    outputNames: ['adjusted'],
+    async run(feeds: Record<string, TensorData>) {
+      const ratio = feeds.ratio.data[0];
+      ratios.push(ratio);
+      return { adjusted: { data: feeds.illumination.data.map((v) => Math.min(1, v * ratio)), dims: feeds.illumination.dims } };
+    },
+    dispose() {},
+  };
+  return { ids: () => ['kind'], get: () => ({ networks: { illum: { trained: true } } }), open: async () => session };
+}
+
+async function ratiosFor(options: Record<string, unknown>, levels: number[]): Promise<number[]> {
+  const ratios: number[] = [];
+  const registry = fakeRegistry(ratios);
+  const stage = kindIllumination.create({
+    nodeId: 'illum',
+    options: resolveOptions(kindIllumination.options, options).options,
+    log: silentLogger,
+    signal: new AbortController().signal,
+    get: <T>(token: symbol) => (token === ModelRegistry ? registry : undefined) as T,
+  });
+  await stage.start?.({});
+  for (const [index, level] of levels.entries()) {
+    const frame: Frame = { index, pts: index, width: 4, height: 2, channels: 1, data: new Float32Array(8).fill(level) };
+    await stage.process({ illumination: frame });
+  }
+  return ratios;
+}
+
+test('kind.illumination ratio mode should pass the operator ratio unchanged', async (t) => {
+  t.deepEqual(await ratiosFor({ mode: 'ratio', ratio: 3 }, [0.1, 0.02]), [3, 3]);
+});
+
+test('kind.illumination auto mode should pick the ratio that brings mean I to the target', async (t) => {
+  const [first] = await ratiosFor({ mode: 'auto', target: 0.5 }, [0.1]);
+  t.true(Math.abs(first - 5) < 1e-6, `ratio ${first}`);
+});
+
+test('kind.illumination auto mode should glide, not jump, when the scene darkens', async (t) => {
+  const ratios = await ratiosFor({ mode: 'auto', target: 0.5, smoothing: 0.9 }, [0.1, 0.05, 0.05, 0.05]);
+  t.true(ratios[1] > 5 && ratios[1] < 5.5, `one frame later the ratio moved only a little: ${ratios[1]}`);
+  t.true(ratios[3] > ratios[2] && ratios[2] > ratios[1], 'and keeps moving toward 10');
+});
+
+test('kind.illumination auto mode should stay within the ratio range on a black frame', async (t) => {
+  const [ratio] = await ratiosFor({ mode: 'auto', target: 0.5 }, [0]);
+  t.is(ratio, 20);
+});
