@@ -5,6 +5,9 @@ import { ffmpegPath, ffprobePath } from './tool.js';
 
 const run = promisify(execFile);
 
+/** File extensions read as images. */
+export const imageExtensions: readonly string[] = ['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp', '.ppm', '.pgm'];
+
 export interface Still {
   width: number;
   height: number;
@@ -24,9 +27,9 @@ export async function probeImage(file: string): Promise<{ width: number; height:
   }
 }
 
-/** Decodes any image ffmpeg reads into rgb24. */
-export async function decodeImage(file: string): Promise<Still> {
-  const { width, height } = await probeImage(file);
+/** Decodes any image ffmpeg reads into rgb24; pass its size when already probed. */
+export async function decodeImage(file: string, size?: { width: number; height: number }): Promise<Still> {
+  const { width, height } = size ?? (await probeImage(file));
   const { stdout } = await run(ffmpegPath, ['-v', 'error', '-nostdin', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
     encoding: 'buffer',
     maxBuffer: width * height * 3 + 1024,

@@ -15,6 +15,7 @@ import { pluginDetails, pluginJson, pluginSummary } from './describe.js';
 import { exitCodeFor, exitCodes } from './exit-codes.js';
 import { Reporter, type LogFormat } from './reporter.js';
 import { WorkerStage } from '../worker/worker-stage.js';
+import { runEvalCommand } from '../eval/run-eval.js';
 
 const usage = `kind-pipe — low-light enhancement of night CCTV video with KinD
 
@@ -24,6 +25,7 @@ usage:
   kind-pipe plugins [--json]
   kind-pipe describe PLUGIN
   kind-pipe models [--json]
+  kind-pipe eval --pred DIR [--gt DIR] [--json]   PSNR/SSIM/LOE against ground truth, or no-reference stats
 
 --set input=PATH        the pipeline's source file/folder
 --set output=PATH       the pipeline's output
@@ -65,6 +67,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'eval') return runEvalCommand(argv.slice(1)); // eval has its own flags
   const args = parseArgs(argv);
   const reporter = new Reporter(args.log);
   const container = createContainer();
@@ -156,7 +159,7 @@ async function main(argv: string[]): Promise<number> {
       return exitCodes.ok;
     }
     default: {
-      const guess = closest(args.command, ['run', 'validate', 'plugins', 'describe', 'models']);
+      const guess = closest(args.command, ['run', 'validate', 'plugins', 'describe', 'models', 'eval']);
       throw new KindPipeError('usage', `unknown command '${args.command}'${guess ? `; did you mean '${guess}'?` : ''}\n\n${usage}`);
     }
   }

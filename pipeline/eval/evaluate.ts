@@ -11,7 +11,7 @@ export interface EvalOptions {
   pred: string;
   /** Folder of ground-truth images with the same base names; without it, no-reference stats. */
   gt?: string;
-  /** Images decoded and scored at once (default 2: decoding runs ffmpeg). */
+  /** Images decoded and scored at once, i.e. ffmpeg processes at most (default 2). */
   concurrency?: number;
 }
 
@@ -51,7 +51,8 @@ export async function evaluate(options: EvalOptions): Promise<EvalReport> {
   }
   const pairs = matchPairs(options.pred, options.gt);
   const images = await mapLimit(pairs, concurrency, async (pair) => {
-    const [pred, gt] = await Promise.all([decodeImage(pair.pred), decodeImage(pair.gt)]);
+    const pred = await decodeImage(pair.pred); // one after the other: `concurrency` bounds the ffmpeg processes
+    const gt = await decodeImage(pair.gt);
     if (pred.width !== gt.width || pred.height !== gt.height) {
       throw new KindPipeError(
         'input',

@@ -1,9 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, parse } from 'node:path';
 import { KindPipeError } from '../../core/errors.js';
-
-/** File extensions read as images (the formats source.images reads). */
-export const imageExtensions: readonly string[] = ['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp', '.ppm', '.pgm'];
+import { imageExtensions } from '../../core/media/still.js';
 
 /**
  * The images of a folder by base name (file name without extension), e.g. `kodim01` →

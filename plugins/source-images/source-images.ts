@@ -14,11 +14,10 @@ import { basename, extname, join } from 'node:path';
 import type { Caps } from '../../core/caps.js';
 import { KindPipeError } from '../../core/errors.js';
 import type { FrameSet } from '../../core/frame.js';
-import { decodeImage, probeImage } from '../../core/media/still.js';
+import { decodeImage, imageExtensions, probeImage } from '../../core/media/still.js';
 import { requireFfmpeg } from '../../core/media/tool.js';
 import type { SourcePlugin } from '../../core/stage/plugin.js';
 
-const imageExtensions = ['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp', '.ppm', '.pgm'];
 
 export const sourceImages: SourcePlugin = {
   role: 'source',
@@ -37,6 +36,7 @@ export const sourceImages: SourcePlugin = {
   create(ctx) {
     const path = String(ctx.options.path);
     let files: string[] = [];
+    let sizes: { width: number; height: number }[] = [];
     return {
       async open(): Promise<Record<string, Caps>> {
         requireFfmpeg();
@@ -47,7 +47,8 @@ export const sourceImages: SourcePlugin = {
               .map((f) => join(path, f))
           : [path];
         if (files.length === 0) throw new KindPipeError('input', `${path} holds no images (${imageExtensions.join(', ')}). Fix: point 'path' at a folder with images`);
-        const sizes = await Promise.all(files.map((f) => probeImage(f)));
+        sizes = [];
+        for (const file of files) sizes.push(await probeImage(file));
         const fixed = sizes.every((s) => s.width === sizes[0].width && s.height === sizes[0].height);
         return {
           video: {
@@ -61,7 +62,7 @@ export const sourceImages: SourcePlugin = {
       },
       async *frames(): AsyncGenerator<FrameSet> {
         for (const [index, file] of files.entries()) {
-          const still = await decodeImage(file);
+          const still = await decodeImage(file, sizes[index]);
           yield { video: { index, pts: index, width: still.width, height: still.height, channels: 3, data: still.data, meta: { name: basename(file, extname(file)) } } };
         }
       },
