@@ -6,6 +6,7 @@ import { prefixedLogger, type Logger } from '../logger.js';
 import type { Sink, Source, Stage, StageContext } from '../stage/plugin.js';
 import type { BuiltGraph, BuiltNode } from './built-graph.js';
 import { Channel } from './channel.js';
+import { collectFrames } from '../util/collect-frames.js';
 import type { Progress, RunResult } from './progress.js';
 
 export interface RunOptions {
@@ -236,6 +237,7 @@ async function stream(
         throwIfAborted(abort.signal);
         const t0 = performance.now();
         await instance.impl.write(inputs);
+        collectFrames();
         addBusy(node.id, performance.now() - t0);
         count++;
         if (++sunk % sinkCount === 0 && options.onProgress) {

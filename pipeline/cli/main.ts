@@ -16,6 +16,7 @@ import { exitCodeFor, exitCodes } from './exit-codes.js';
 import { Reporter, type LogFormat } from './reporter.js';
 import { WorkerStage } from '../worker/worker-stage.js';
 import { runEvalCommand } from '../eval/run-eval.js';
+import { enableFrameCollection } from '../../core/util/collect-frames.js';
 
 const usage = `kind-pipe — low-light enhancement of night CCTV video with KinD
 
@@ -67,6 +68,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 async function main(argv: string[]): Promise<number> {
+  enableFrameCollection();
   if (argv[0] === 'eval') return runEvalCommand(argv.slice(1)); // eval has its own flags
   const args = parseArgs(argv);
   const reporter = new Reporter(args.log);

@@ -9,6 +9,9 @@ import type { Logger } from '../../core/logger.js';
 import { pluginTable } from '../../core/plugin-table.js';
 import type { Stage } from '../../core/stage/plugin.js';
 import { createContainer } from '../container.js';
+import { collectFrames, enableFrameCollection } from '../../core/util/collect-frames.js';
+
+enableFrameCollection();
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './messages.js';
 
 const setup = workerData as WorkerSetup;
@@ -36,6 +39,7 @@ port.on('message', async (request: WorkerRequest) => {
         break;
       case 'process':
         reply({ type: 'done', frames: await stage.process(request.frames) });
+        collectFrames();
         break;
       case 'dispose':
         abort.abort();
