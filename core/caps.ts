@@ -1,3 +1,5 @@
+import type { Y4mStream } from './media/y4m-header.js';
+
 /**
  * Caps: what flows on a stream, declared before any frame does (like GStreamer pad caps or a
  * MediaPipe contract). Video is packed rgb24 (HWC bytes); tensors are float32 [1, C, H, W].
@@ -12,6 +14,8 @@ export interface StreamInfo {
   audioFrom?: string;
   /** Where the stream came from, for messages. */
   origin: string;
+  /** The YUV4MPEG2 header facts of a y4m input, so that a y4m sink writes the same kind of stream. */
+  y4m?: Y4mStream;
 }
 
 export interface VideoCaps {

@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'caps' // the graph does not connect
   | 'input' // an input file is missing or unreadable
   | 'output' // the output cannot be written
+  | 'closed' // the reader of the output went away mid-stream (broken pipe)
   | 'plugin' // a plugin failed to load, activate or process
   | 'model' // a model is missing or fails
   | 'accounting' // frames were lost

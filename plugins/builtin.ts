@@ -2,10 +2,12 @@ import { module as kind } from './kind/index.js';
 import { module as normalize } from './normalize/index.js';
 import { module as sinkFile } from './sink-file/index.js';
 import { module as sinkImages } from './sink-images/index.js';
+import { module as sinkY4m } from './sink-y4m/index.js';
 import { module as sourceFile } from './source-file/index.js';
 import { module as sourceImages } from './source-images/index.js';
+import { module as sourceY4m } from './source-y4m/index.js';
 
 /** Folders of the built-in plugins, each with a package.json `kindPipe` manifest. */
-export const builtinPluginFolders = ['source-file', 'source-images', 'normalize', 'kind', 'sink-file', 'sink-images'] as const;
+export const builtinPluginFolders = ['source-file', 'source-images', 'source-y4m', 'normalize', 'kind', 'sink-file', 'sink-images', 'sink-y4m'] as const;
 
-export const builtinModules = [sourceFile, sourceImages, normalize, kind, sinkFile, sinkImages];
+export const builtinModules = [sourceFile, sourceImages, sourceY4m, normalize, kind, sinkFile, sinkImages, sinkY4m];

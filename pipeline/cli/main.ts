@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KindPipeError } from '../../core/errors.js';
 import { buildGraph } from '../../core/graph/builder.js';
-import { runGraph } from '../../core/graph/scheduler.js';
 import { ModelRegistry } from '../../core/model.js';
 import { closest } from '../../core/options.js';
 import { pluginTable } from '../../core/plugin-table.js';
@@ -14,14 +13,16 @@ import { loadPipeline } from '../load.js';
 import { pluginDetails, pluginJson, pluginSummary } from './describe.js';
 import { exitCodeFor, exitCodes } from './exit-codes.js';
 import { Reporter, type LogFormat } from './reporter.js';
-import { WorkerStage } from '../worker/worker-stage.js';
 import { runEvalCommand } from '../eval/run-eval.js';
+import { runFilterCommand } from '../filter/filter-command.js';
+import { runPipeline } from './run-pipeline.js';
 import { enableFrameCollection } from '../../core/util/collect-frames.js';
 
 const usage = `kind-pipe — low-light enhancement of night CCTV video with KinD
 
 usage:
   kind-pipe run FILE [--set KEY=VALUE]... [--log text|json]
+  kind-pipe filter FILE [--set KEY=VALUE]... [--log text|json]   y4m on stdin → FILE's stages → y4m on stdout (docs/ffmpeg.md)
   kind-pipe validate FILE [--set KEY=VALUE]...
   kind-pipe plugins [--json]
   kind-pipe describe PLUGIN
@@ -33,7 +34,8 @@ usage:
 --set NODE.OPTION=VALUE any option of any node (e.g. --set illum.ratio=3)
 
 exit codes: 0 ok · 1 failed while processing · 2 bad command line or pipeline file
-            3 input missing or unreadable · 4 output cannot be written · 130 stopped (Ctrl-C)`;
+            3 input missing or unreadable · 4 output cannot be written
+            5 the reader of the output pipe closed it mid-stream · 130 stopped (Ctrl-C)`;
 
 interface Args {
   command?: string;
@@ -70,6 +72,7 @@ function parseArgs(argv: string[]): Args {
 async function main(argv: string[]): Promise<number> {
   enableFrameCollection();
   if (argv[0] === 'eval') return runEvalCommand(argv.slice(1)); // eval has its own flags
+  if (argv[0] === 'filter') return runFilterCommand(argv.slice(1)); // stdout is reserved for y4m
   const args = parseArgs(argv);
   const reporter = new Reporter(args.log);
   const container = createContainer();
@@ -128,40 +131,14 @@ async function main(argv: string[]): Promise<number> {
     case 'run': {
       const file = needFile();
       const graph = buildGraph(loadPipeline(file, args.sets), plugins(), services);
-      const stop = new AbortController();
-      let interrupts = 0;
-      const onSignal = (signal: NodeJS.Signals) => {
-        if (++interrupts > 1) process.exit(exitCodes.interrupted);
-        reporter.warn(`${signal}: stopping; removing partial output (press Ctrl-C again to quit at once)`);
-        stop.abort(new KindPipeError('cancelled', `stopped by ${signal}`));
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      reporter.event('start', { pipeline: file, nodes: graph.nodes.map((n) => n.id) });
-      const result = await runGraph(graph, {
-        log: reporter,
-        signal: stop.signal,
-        get: services.get,
-        onProgress: (p) => reporter.progress(p),
-        createWorkerStage: (node, ctx) => new WorkerStage(node, ctx),
-        onNegotiated: (caps) => {
-          for (const node of graph.nodes) {
-            for (const [port, c] of Object.entries(caps.get(node.id) ?? {})) reporter.debug(`${node.id}.${port}: ${c.kind} ${c.width}×${c.height}`);
-          }
-        },
-      });
-      reporter.endProgress();
-      const perStage = Object.entries(result.msPerFrame).map(([id, ms]) => `${id} ${ms.toFixed(1)}`).join(', ');
-      const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-      reporter.event('done', { frames: result.frames, outputs: result.outputs, elapsed_s: result.elapsedS, ms_per_frame: result.msPerFrame, peak_rss_mb: peakRssMb });
+      const result = await runPipeline(graph, file, services, reporter, args.log);
       if (args.log === 'text') {
-        process.stderr.write(`done: ${result.frames} frames in ${result.elapsedS.toFixed(1)} s (${(result.frames / result.elapsedS).toFixed(2)} fps), peak RSS ${peakRssMb} MB; ms/frame: ${perStage}\n`);
-        for (const output of result.outputs) process.stdout.write(`${output}\n`);
+        for (const output of result.outputs) if (output !== '-') process.stdout.write(`${output}\n`); // '-': the y4m went to stdout
       }
       return exitCodes.ok;
     }
     default: {
-      const guess = closest(args.command, ['run', 'validate', 'plugins', 'describe', 'models', 'eval']);
+      const guess = closest(args.command, ['run', 'filter', 'validate', 'plugins', 'describe', 'models', 'eval']);
       throw new KindPipeError('usage', `unknown command '${args.command}'${guess ? `; did you mean '${guess}'?` : ''}\n\n${usage}`);
     }
   }

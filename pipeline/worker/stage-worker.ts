@@ -12,6 +12,8 @@ import { createContainer } from '../container.js';
 import { collectFrames, enableFrameCollection } from '../../core/util/collect-frames.js';
 
 enableFrameCollection();
+// A worker's stdout is the process's stdout, which `filter` reserves for y4m: logs go to stderr.
+console.log = console.error;
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './messages.js';
 
 const setup = workerData as WorkerSetup;

@@ -1,0 +1,46 @@
+import { KindPipeError } from '../../core/errors.js';
+import type { BuiltGraph } from '../../core/graph/built-graph.js';
+import type { RunResult } from '../../core/graph/progress.js';
+import { runGraph } from '../../core/graph/scheduler.js';
+import type { Services } from '../../core/stage/plugin.js';
+import { WorkerStage } from '../worker/worker-stage.js';
+import { exitCodes } from './exit-codes.js';
+import type { LogFormat, Reporter } from './reporter.js';
+
+/**
+ * Runs a built graph as `kind-pipe run` and `kind-pipe filter` do: heavy stages on worker threads,
+ * progress and the closing summary on stderr (a bar, or JSON lines with `--log json`), Ctrl-C or
+ * SIGTERM stops cleanly (a second Ctrl-C quits at once). Writes nothing on stdout.
+ */
+export async function runPipeline(graph: BuiltGraph, file: string, services: Services, reporter: Reporter, log: LogFormat): Promise<RunResult> {
+  const stop = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (++interrupts > 1) process.exit(exitCodes.interrupted);
+    reporter.warn(`${signal}: stopping; removing partial output (press Ctrl-C again to quit at once)`);
+    stop.abort(new KindPipeError('cancelled', `stopped by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  reporter.event('start', { pipeline: file, nodes: graph.nodes.map((n) => n.id) });
+  const result = await runGraph(graph, {
+    log: reporter,
+    signal: stop.signal,
+    get: services.get,
+    onProgress: (p) => reporter.progress(p),
+    createWorkerStage: (node, ctx) => new WorkerStage(node, ctx),
+    onNegotiated: (caps) => {
+      for (const node of graph.nodes) {
+        for (const [port, c] of Object.entries(caps.get(node.id) ?? {})) reporter.debug(`${node.id}.${port}: ${c.kind} ${c.width}×${c.height}`);
+      }
+    },
+  });
+  reporter.endProgress();
+  const perStage = Object.entries(result.msPerFrame).map(([id, ms]) => `${id} ${ms.toFixed(1)}`).join(', ');
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  reporter.event('done', { frames: result.frames, outputs: result.outputs, elapsed_s: result.elapsedS, ms_per_frame: result.msPerFrame, peak_rss_mb: peakRssMb });
+  if (log === 'text') {
+    process.stderr.write(`done: ${result.frames} frames in ${result.elapsedS.toFixed(1)} s (${(result.frames / result.elapsedS).toFixed(2)} fps), peak RSS ${peakRssMb} MB; ms/frame: ${perStage}\n`);
+  }
+  return result;
+}
