@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { KindPipeError } from '../core/errors.js';
-import type { GraphSpec, NodeSpec } from '../core/graph/spec.js';
+import type { GraphSpec, NodeSpec, PluginReference } from '../core/graph/spec.js';
 import { closest } from '../core/options.js';
 
 /** `--set` overrides: `input=…`, `output=…` or `node.option=value`. */
 export type Overrides = readonly string[];
 
-const topLevelKeys = ['version', 'name', 'description', 'queue', 'nodes'] as const;
+const topLevelKeys = ['version', 'name', 'description', 'queue', 'plugins', 'nodes'] as const;
 const nodeKeys = ['id', 'plugin', 'inputs', 'options', 'worker'] as const;
 
 /**
@@ -62,6 +62,7 @@ export function parsePipeline(text: string, file: string, overrides: Overrides =
     throw new KindPipeError('config', problems.join('\n'));
   }
 
+  const plugins = parsePluginReferences(root.plugins, locate, problems);
   const nodes: NodeSpec[] = [];
   root.nodes.forEach((raw: unknown, index: number) => {
     if (!isRecord(raw)) {
@@ -98,7 +99,46 @@ export function parsePipeline(text: string, file: string, overrides: Overrides =
   if (problems.length > 0) throw new KindPipeError('config', problems.join('\n'));
 
   applyOverrides(nodes, overrides, setLocations);
-  return { file, nodes, locate, queueSize: queue as number };
+  return { file, nodes, locate, queueSize: queue as number, plugins };
+}
+
+const pluginKeys = ['from', 'host', 'policy', 'timeout'] as const;
+
+/** `plugins:` — each entry a folder/package name, or `{ from, host, policy, timeout }` (docs/plugins.md). */
+function parsePluginReferences(raw: unknown, locate: (path: (string | number)[], part?: 'key') => string, problems: string[]): PluginReference[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    problems.push(`${locate(['plugins'])}: 'plugins' must be a list of plugin folders or package names, e.g. [ ./plugins/plate-crop ]`);
+    return [];
+  }
+  const references: PluginReference[] = [];
+  raw.forEach((entry: unknown, index: number) => {
+    const at = locate(['plugins', index]);
+    const item = typeof entry === 'string' ? { from: entry } : isRecord(entry) ? entry : undefined;
+    if (!item || typeof item.from !== 'string' || item.from === '') {
+      problems.push(`${at}: each plugin is a folder or package name, or { from: PATH, host: inline|isolated, policy: fail|restart, timeout: SECONDS }`);
+      return;
+    }
+    for (const key of Object.keys(item)) {
+      if (!(pluginKeys as readonly string[]).includes(key)) {
+        const guess = closest(key, pluginKeys);
+        problems.push(`${locate(['plugins', index, key], 'key')}: unknown plugin key '${key}'${guess ? `; did you mean '${guess}'?` : ''} Allowed: ${pluginKeys.join(', ')}`);
+      }
+    }
+    if (item.host !== undefined && item.host !== 'inline' && item.host !== 'isolated') problems.push(`${locate(['plugins', index, 'host'])}: 'host' must be inline or isolated`);
+    if (item.policy !== undefined && item.policy !== 'fail' && item.policy !== 'restart') problems.push(`${locate(['plugins', index, 'policy'])}: 'policy' must be fail or restart`);
+    if (item.timeout !== undefined && !(typeof item.timeout === 'number' && item.timeout > 0 && item.timeout <= 600)) {
+      problems.push(`${locate(['plugins', index, 'timeout'])}: 'timeout' must be seconds in (0, 600]`);
+    }
+    references.push({
+      from: item.from,
+      host: item.host as PluginReference['host'],
+      policy: item.policy as PluginReference['policy'],
+      timeout: item.timeout as number | undefined,
+      at,
+    });
+  });
+  return references;
 }
 
 /**

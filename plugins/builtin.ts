@@ -1,3 +1,4 @@
+import { module as ffmpegFilter } from './ffmpeg-filter/index.js';
 import { module as kind } from './kind/index.js';
 import { module as normalize } from './normalize/index.js';
 import { module as sinkFile } from './sink-file/index.js';
@@ -8,6 +9,6 @@ import { module as sourceImages } from './source-images/index.js';
 import { module as sourceY4m } from './source-y4m/index.js';
 
 /** Folders of the built-in plugins, each with a package.json `kindPipe` manifest. */
-export const builtinPluginFolders = ['source-file', 'source-images', 'source-y4m', 'normalize', 'kind', 'sink-file', 'sink-images', 'sink-y4m'] as const;
+export const builtinPluginFolders = ['source-file', 'source-images', 'source-y4m', 'normalize', 'kind', 'ffmpeg-filter', 'sink-file', 'sink-images', 'sink-y4m'] as const;
 
-export const builtinModules = [sourceFile, sourceImages, sourceY4m, normalize, kind, sinkFile, sinkImages, sinkY4m];
+export const builtinModules = [sourceFile, sourceImages, sourceY4m, normalize, kind, ffmpegFilter, sinkFile, sinkImages, sinkY4m];

@@ -9,6 +9,17 @@ export interface NodeSpec {
   worker?: boolean;
 }
 
+/** A `plugins:` entry of a pipeline file: a plugin folder (relative to the file) or package name, and how to host it. */
+export interface PluginReference {
+  from: string;
+  host?: 'inline' | 'isolated';
+  policy?: 'fail' | 'restart';
+  /** Seconds one request to an isolated plugin may take. */
+  timeout?: number;
+  /** `file:line:column` of the entry, for messages. */
+  at: string;
+}
+
 export interface GraphSpec {
   /** The pipeline file, for messages. */
   file: string;
@@ -20,4 +31,6 @@ export interface GraphSpec {
   locate(path: readonly (string | number)[], part?: 'key' | 'value'): string;
   /** Frames that may wait between two nodes. */
   queueSize: number;
+  /** External plugins the file names (`plugins:`); none when absent. */
+  plugins?: PluginReference[];
 }

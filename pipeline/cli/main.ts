@@ -10,7 +10,8 @@ import type { Services } from '../../core/stage/plugin.js';
 import { projectRoot } from '../../models/paths.js';
 import { createContainer } from '../container.js';
 import { loadPipeline } from '../load.js';
-import { pluginDetails, pluginJson, pluginSummary } from './describe.js';
+import { loadExternalPlugins } from '../plugin-host/external-plugins.js';
+import { pluginDetails } from './describe.js';
 import { exitCodeFor, exitCodes } from './exit-codes.js';
 import { Reporter, type LogFormat } from './reporter.js';
 import { runEvalCommand } from '../eval/run-eval.js';
@@ -23,8 +24,10 @@ const usage = `kind-pipe — low-light enhancement of night CCTV video with KinD
 usage:
   kind-pipe run FILE [--set KEY=VALUE]... [--log text|json]
   kind-pipe filter FILE [--set KEY=VALUE]... [--log text|json]   y4m on stdin → FILE's stages → y4m on stdout (docs/ffmpeg.md)
+  kind-pipe export FILE --onnx OUT.onnx [--set KEY=VALUE]...   the KinD part as one ONNX graph for dnn_processing/nvinfer/OpenVINO
   kind-pipe validate FILE [--set KEY=VALUE]...
-  kind-pipe plugins [--json]
+  kind-pipe plugins [--json] [--pipeline FILE]     built-in, installed and FILE's plugins (docs/plugins.md)
+  kind-pipe plugin new NAME                       scaffold a TypeScript stage plugin in ./NAME
   kind-pipe describe PLUGIN
   kind-pipe models [--json]
   kind-pipe eval --pred DIR [--gt DIR] [--json]   PSNR/SSIM/LOE against ground truth, or no-reference stats
@@ -73,6 +76,9 @@ async function main(argv: string[]): Promise<number> {
   enableFrameCollection();
   if (argv[0] === 'eval') return runEvalCommand(argv.slice(1)); // eval has its own flags
   if (argv[0] === 'filter') return runFilterCommand(argv.slice(1)); // stdout is reserved for y4m
+  if (argv[0] === 'plugins') return (await import('../plugin-host/plugins-command.js')).runPluginsCommand(argv.slice(1)); // built-in and discovered (docs/plugins.md)
+  if (argv[0] === 'plugin') return (await import('../plugin-host/plugin-command.js')).runPluginCommand(argv.slice(1)); // plugin new NAME (docs/plugins.md)
+  if (argv[0] === 'export') return (await import('../export/export-command.js')).runExportCommand(argv.slice(1)); // one ONNX graph (docs/ffmpeg.md)
   const args = parseArgs(argv);
   const reporter = new Reporter(args.log);
   const container = createContainer();
@@ -92,11 +98,6 @@ async function main(argv: string[]): Promise<number> {
     case 'version':
       process.stdout.write(JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version + '\n');
       return exitCodes.ok;
-    case 'plugins': {
-      const all = [...plugins().values()].sort((a, b) => a.id.localeCompare(b.id));
-      process.stdout.write(args.json ? JSON.stringify(all.map(pluginJson), null, 2) + '\n' : all.map(pluginSummary).join('\n') + '\n');
-      return exitCodes.ok;
-    }
     case 'describe': {
       const id = args.positional[0];
       const plugin = id ? plugins().get(id) : undefined;
@@ -124,21 +125,33 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'validate': {
       const file = needFile();
-      const graph = buildGraph(loadPipeline(file, args.sets), plugins(), services);
-      process.stdout.write(`${file}: valid (${graph.nodes.length} nodes: ${graph.nodes.map((n) => `${n.id}=${n.plugin.id}`).join(', ')})\n`);
+      const spec = loadPipeline(file, args.sets);
+      const external = await loadExternalPlugins(spec, plugins(), reporter); // the file's `plugins:` (docs/plugins.md)
+      try {
+        const graph = buildGraph(spec, external.table, services);
+        process.stdout.write(`${file}: valid (${graph.nodes.length} nodes: ${graph.nodes.map((n) => `${n.id}=${n.plugin.id}`).join(', ')})\n`);
+      } finally {
+        await external.dispose();
+      }
       return exitCodes.ok;
     }
     case 'run': {
       const file = needFile();
-      const graph = buildGraph(loadPipeline(file, args.sets), plugins(), services);
-      const result = await runPipeline(graph, file, services, reporter, args.log);
-      if (args.log === 'text') {
-        for (const output of result.outputs) if (output !== '-') process.stdout.write(`${output}\n`); // '-': the y4m went to stdout
+      const spec = loadPipeline(file, args.sets);
+      const external = await loadExternalPlugins(spec, plugins(), reporter);
+      try {
+        const graph = buildGraph(spec, external.table, services);
+        const result = await runPipeline(graph, file, services, reporter, args.log, external);
+        if (args.log === 'text') {
+          for (const output of result.outputs) if (output !== '-') process.stdout.write(`${output}\n`); // '-': the y4m went to stdout
+        }
+      } finally {
+        await external.dispose();
       }
       return exitCodes.ok;
     }
     default: {
-      const guess = closest(args.command, ['run', 'filter', 'validate', 'plugins', 'describe', 'models', 'eval']);
+      const guess = closest(args.command, ['run', 'filter', 'export', 'validate', 'plugins', 'plugin', 'describe', 'models', 'eval']);
       throw new KindPipeError('usage', `unknown command '${args.command}'${guess ? `; did you mean '${guess}'?` : ''}\n\n${usage}`);
     }
   }

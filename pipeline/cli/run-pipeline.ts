@@ -3,6 +3,7 @@ import type { BuiltGraph } from '../../core/graph/built-graph.js';
 import type { RunResult } from '../../core/graph/progress.js';
 import { runGraph } from '../../core/graph/scheduler.js';
 import type { Services } from '../../core/stage/plugin.js';
+import type { ExternalPlugins } from '../plugin-host/external-plugins.js';
 import { WorkerStage } from '../worker/worker-stage.js';
 import { exitCodes } from './exit-codes.js';
 import type { LogFormat, Reporter } from './reporter.js';
@@ -12,7 +13,14 @@ import type { LogFormat, Reporter } from './reporter.js';
  * progress and the closing summary on stderr (a bar, or JSON lines with `--log json`), Ctrl-C or
  * SIGTERM stops cleanly (a second Ctrl-C quits at once). Writes nothing on stdout.
  */
-export async function runPipeline(graph: BuiltGraph, file: string, services: Services, reporter: Reporter, log: LogFormat): Promise<RunResult> {
+export async function runPipeline(
+  graph: BuiltGraph,
+  file: string,
+  services: Services,
+  reporter: Reporter,
+  log: LogFormat,
+  external?: Pick<ExternalPlugins, 'createWorkerStage'>,
+): Promise<RunResult> {
   const stop = new AbortController();
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -28,7 +36,7 @@ export async function runPipeline(graph: BuiltGraph, file: string, services: Ser
     signal: stop.signal,
     get: services.get,
     onProgress: (p) => reporter.progress(p),
-    createWorkerStage: (node, ctx) => new WorkerStage(node, ctx),
+    createWorkerStage: (node, ctx) => external?.createWorkerStage(node, ctx) ?? new WorkerStage(node, ctx),
     onNegotiated: (caps) => {
       for (const node of graph.nodes) {
         for (const [port, c] of Object.entries(caps.get(node.id) ?? {})) reporter.debug(`${node.id}.${port}: ${c.kind} ${c.width}×${c.height}`);

@@ -1,6 +1,7 @@
 import type { Caps } from '../../core/caps.js';
 import type { ErrorKind } from '../../core/errors.js';
 import type { FrameSet } from '../../core/frame.js';
+import type { PluginManifest } from '../../core/host/manifest.js';
 
 /** Host → worker. One request at a time; each gets exactly one reply. */
 export type WorkerRequest =
@@ -19,4 +20,6 @@ export interface WorkerSetup {
   nodeId: string;
   pluginId: string;
   options: Record<string, number | string | boolean>;
+  /** An external plugin (docs/plugins.md): the worker activates its module to find the stage. */
+  external?: { entry: string; folder: string; manifest: PluginManifest };
 }

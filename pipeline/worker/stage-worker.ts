@@ -15,6 +15,7 @@ enableFrameCollection();
 // A worker's stdout is the process's stdout, which `filter` reserves for y4m: logs go to stderr.
 console.log = console.error;
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './messages.js';
+import { activateExternal } from '../plugin-host/activate-external.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
@@ -26,7 +27,7 @@ const log: Logger = {
 };
 
 const container = createContainer();
-const plugin = pluginTable(container).get(setup.pluginId);
+const plugin = setup.external ? await activateExternal(setup.external, setup.pluginId, log) : pluginTable(container).get(setup.pluginId);
 const abort = new AbortController();
 let stage: Stage | undefined;
 

@@ -18,8 +18,9 @@ export class WorkerStage implements Stage {
   constructor(
     private readonly node: BuiltNode,
     private readonly ctx: StageContext,
+    external?: WorkerSetup['external'],
   ) {
-    const setup: WorkerSetup = { nodeId: node.id, pluginId: node.plugin.id, options: node.options };
+    const setup: WorkerSetup = { nodeId: node.id, pluginId: node.plugin.id, options: node.options, external };
     this.worker = new Worker(new URL('./stage-worker.js', import.meta.url), { workerData: setup });
     this.worker.on('message', (reply: WorkerReply) => this.onReply(reply));
     this.worker.on('error', (error) => this.fail(new KindPipeError('plugin', `node '${node.id}' (${node.plugin.id}): its worker thread crashed: ${error.message}`)));

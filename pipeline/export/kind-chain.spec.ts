@@ -1,0 +1,83 @@
+import test from 'ava';
+import { videoCaps } from '../../core/caps.js';
+import { KindPipeError } from '../../core/errors.js';
+import { buildGraph } from '../../core/graph/builder.js';
+import { pluginTable } from '../../core/plugin-table.js';
+import type { Plugin, Services } from '../../core/stage/plugin.js';
+import { createContainer } from '../container.js';
+import { parsePipeline } from '../load.js';
+import { kindRecipe } from './kind-chain.js';
+
+const container = createContainer();
+const services: Services = { get: (token) => container.get(token) };
+/** A stage the exporter does not know, to stand for any future plugin. */
+const blur: Plugin = {
+  role: 'stage',
+  id: 'blur',
+  description: 'test stage',
+  options: {},
+  example: '',
+  inputs: [{ name: 'video', accepts: { kind: 'video' }, description: '' }],
+  outputs: [{ name: 'video', produces: { kind: 'video' }, description: '' }],
+  negotiate: (inputs) => ({ video: videoCaps(inputs.video) }),
+  create: () => ({ process: async (inputs) => inputs }),
+};
+const plugins = new Map([...pluginTable(container), ['blur', blur]]);
+
+/** The KinD chain between y4m ends (nothing to open); `edit` rewrites the text before parsing. */
+function recipeOf(sets: string[] = [], edit: (text: string) => string = (t) => t) {
+  const text = `
+nodes:
+  - { id: decode, plugin: source.y4m, options: { path: '-' } }
+  - { id: norm, plugin: normalize, inputs: { video: decode }, options: { mode: temporal } }
+  - { id: decom, plugin: kind.decom, inputs: { image: norm } }
+  - { id: restore, plugin: kind.restore, inputs: { reflectance: decom.reflectance, illumination: decom.illumination } }
+  - { id: illum, plugin: kind.illumination, inputs: { illumination: decom.illumination }, options: { ratio: 4 } }
+  - id: fuse
+    plugin: kind.fuse
+    inputs: { image: norm, reflectance: decom.reflectance, illumination: decom.illumination, restored: restore, adjusted: illum }
+  - { id: encode, plugin: sink.y4m, inputs: { video: fuse }, options: { path: '-' } }
+`;
+  return kindRecipe(buildGraph(parsePipeline(edit(text), 'chain.yaml', sets), plugins, services));
+}
+
+function refusal(t: import('ava').ExecutionContext, run: () => unknown, pattern: RegExp): void {
+  const error = t.throws(run);
+  t.true(KindPipeError.is(error, 'config'), String(error));
+  t.regex(error!.message, pattern);
+  t.regex(error!.message, /supports exactly source → normalize → kind\.decom → kind\.restore \+ kind\.illumination → kind\.fuse → sink/);
+}
+
+test('kindRecipe when the pipeline is the KinD chain should read model, ratio and fusion off its nodes', (t) => {
+  const recipe = recipeOf(['fuse.mode=product', 'fuse.sigma=2', 'decom.model=kind-lite', 'restore.model=kind-lite', 'illum.model=kind-lite']);
+  t.like(recipe, { model: 'kind-lite', normalize: 'minmax', illumination: { mode: 'ratio', ratio: 4 }, fusion: 'product', sigma: 2 });
+  t.is(recipe.differences.length, 1);
+  t.regex(recipe.differences[0], /node 'norm' \(normalize mode: temporal\) is exported as per-frame minmax/);
+});
+
+test('kindRecipe when illumination is auto should keep the target and say the smoothing is dropped', (t) => {
+  const recipe = recipeOf(['illum.mode=auto', 'illum.target=0.4', 'norm.mode=none']);
+  t.deepEqual(recipe.illumination, { mode: 'auto', target: 0.4 });
+  t.is(recipe.normalize, 'none');
+  t.deepEqual(recipe.differences.length, 1);
+  t.regex(recipe.differences[0], /node 'illum' \(mode: auto\).*smoothing over time is dropped/);
+});
+
+test('kindRecipe when a stage outside the chain sits between source and sink should refuse it by name', (t) => {
+  const extra = (text: string) => text.replace("inputs: { video: decode }, options: { mode: temporal }", 'inputs: { video: soften }').replace('  - { id: norm', '  - { id: soften, plugin: blur, inputs: { video: decode } }\n  - { id: norm');
+  refusal(t, () => recipeOf([], extra), /node 'soften' \(blur\) cannot be part of an exported graph/);
+});
+
+test('kindRecipe when the networks name different models should refuse and show the --set that fixes it', (t) => {
+  refusal(t, () => recipeOf(['restore.model=kind-lite']), /node 'restore' uses model 'kind-lite' but 'decom' uses 'kind'\. Fix: --set decom\.model=kind --set restore\.model=kind --set illum\.model=kind/);
+});
+
+test('kindRecipe when a port is wired elsewhere than in the chain should refuse naming node and port', (t) => {
+  const rewired = (text: string) => text.replace('{ reflectance: decom.reflectance, illumination: decom.illumination } }', '{ reflectance: decom.reflectance, illumination: illum } }');
+  refusal(t, () => recipeOf([], rewired), /node 'restore' \(kind\.restore\) takes 'illumination' from 'illum\.adjusted', where the chain has kind\.decom\.illumination/);
+});
+
+test('kindRecipe when a network of the chain is missing should say which', (t) => {
+  const withoutIllum = (text: string) => text.replace(/ {2}- \{ id: illum,.*\n/, '').replace('adjusted: illum', 'adjusted: decom.illumination');
+  refusal(t, () => recipeOf([], withoutIllum), /the pipeline has no kind\.illumination node/);
+});
