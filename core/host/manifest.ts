@@ -9,6 +9,9 @@
  *                 "activationEvents": ["onStage:acme.plate-crop"], "host": "isolated", "policy": "restart" } }
  * ```
  */
+import type { CapsPattern } from '../caps.js';
+import type { OptionsSchema } from '../options.js';
+
 export type HostMode = 'inline' | 'isolated';
 /** What happens when an isolated plugin crashes or hangs: fail the run, or restart it and retry the frame. */
 export type FailurePolicy = 'fail' | 'restart';
@@ -16,10 +19,18 @@ export type FailurePolicy = 'fail' | 'restart';
 export const contributionKinds = ['stages', 'sources', 'sinks', 'models'] as const;
 export type ContributionKind = (typeof contributionKinds)[number];
 
-/** One contributed id, with what `kind-pipe plugins` shows before the plugin is activated. */
+/**
+ * One contributed id, with what `kind-pipe plugins` shows before the plugin is activated. A stage,
+ * source or sink may also declare its contract — inputs, outputs (caps kinds) and option schemas —
+ * so it can be listed and reviewed without running its code; on activation the code must register
+ * exactly that contract, or the plugin fails to activate.
+ */
 export interface Contribution {
   id: string;
   description?: string;
+  inputs?: { name: string; accepts: CapsPattern }[];
+  outputs?: { name: string; produces: CapsPattern }[];
+  options?: OptionsSchema;
 }
 
 export interface PluginManifest {

@@ -45,3 +45,16 @@ test('validateManifest when fields are wrong should name the plugin and each fie
     t.true(problems.some((p) => expected.test(p)), `${expected} in:\n${problems.join('\n')}`);
   }
 });
+
+test('validateManifest should read a declared contract and name each malformed field', (t) => {
+  const base = { name: 'acme', type: 'module', main: 'index.js' };
+  const good = validateManifest({ ...base, kindPipe: { contributes: { stages: [{ id: 'acme.gain', inputs: [{ name: 'video', accepts: { kind: 'video' } }], outputs: [{ name: 'out', produces: { kind: 'tensor', channels: 3 } }], options: { gain: { type: 'number', description: 'g', default: 2, min: 0 } } }] } } }, 'acme');
+  t.true('manifest' in good);
+  if ('manifest' in good) t.deepEqual(good.manifest.contributes.stages[0].outputs, [{ name: 'out', produces: { kind: 'tensor', channels: 3 } }]);
+  const bad = validateManifest({ ...base, kindPipe: { contributes: { stages: [{ id: 'acme.gain', inputs: [{ name: 'video', accepts: { kind: 'audio' } }], options: { gain: { type: 'float', description: 'g' }, mode: { type: 'string', description: 'm', default: 3 } } }] } } }, 'acme');
+  t.true('problems' in bad);
+  const text = 'problems' in bad ? bad.problems.join('\n') : '';
+  t.regex(text, /acme: kindPipe\.contributes\.stages\[0\]\.inputs\[0\]: must be \{ "name": …, "accepts"/);
+  t.regex(text, /acme: kindPipe\.contributes\.stages\[0\]\.options\.gain: needs "type"/);
+  t.regex(text, /acme: kindPipe\.contributes\.stages\[0\]\.options\.mode\.default: must be a string/);
+});

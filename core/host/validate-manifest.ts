@@ -1,4 +1,5 @@
-import { closest } from '../options.js';
+import { closest, type OptionSpec, type OptionsSchema } from '../options.js';
+import type { CapsPattern } from '../caps.js';
 import { contributionKinds, type Contribution, type ContributionKind, type PluginManifest } from './manifest.js';
 
 const manifestKeys = ['main', 'contributes', 'activationEvents', 'host', 'policy', 'timeout'] as const;
@@ -49,7 +50,8 @@ export function validateManifest(packageJson: unknown, where: string): { manifes
           return;
         }
         if (item.description !== undefined && typeof item.description !== 'string') say(`${field}[${i}].description`, 'must be a string');
-        contributes[kind as ContributionKind].push({ id: item.id, description: typeof item.description === 'string' ? item.description : undefined });
+        const contract = parseContract(item, `${field}[${i}]`, say);
+        contributes[kind as ContributionKind].push({ id: item.id, description: typeof item.description === 'string' ? item.description : undefined, ...contract });
       });
     }
     const all = contributionKinds.flatMap((k) => contributes[k].map((c) => c.id));
@@ -110,6 +112,58 @@ export function validateManifest(packageJson: unknown, where: string): { manifes
 /** Whether a node using `pluginId` fires one of the manifest's activation events. */
 export function activatesOn(manifest: PluginManifest, pluginId: string): boolean {
   return manifest.activationEvents.some((event) => event === '*' || event.slice(event.indexOf(':') + 1) === pluginId);
+}
+
+const optionTypes = ['number', 'integer', 'string', 'path', 'boolean'] as const;
+
+/** The optional declared contract of one contribution: `inputs`, `outputs`, `options`. */
+function parseContract(item: Record<string, unknown>, field: string, say: (field: string, message: string) => void): Pick<Contribution, 'inputs' | 'outputs' | 'options'> {
+  const contract: Pick<Contribution, 'inputs' | 'outputs' | 'options'> = {};
+  const ports = (key: 'inputs' | 'outputs', capsKey: 'accepts' | 'produces') => {
+    const list = item[key];
+    if (list === undefined) return undefined;
+    if (!Array.isArray(list)) {
+      say(`${field}.${key}`, `must be a list such as [{ "name": "video", "${capsKey}": { "kind": "video" } }]`);
+      return undefined;
+    }
+    const parsed: { name: string; caps: CapsPattern }[] = [];
+    list.forEach((port: unknown, j: number) => {
+      const caps = isRecord(port) ? port[capsKey] : undefined;
+      if (!isRecord(port) || typeof port.name !== 'string' || !isRecord(caps) || (caps.kind !== 'video' && caps.kind !== 'tensor')) {
+        say(`${field}.${key}[${j}]`, `must be { "name": …, "${capsKey}": { "kind": "video" | "tensor", "channels"?: N } }; got ${JSON.stringify(port)}`);
+        return;
+      }
+      if (caps.channels !== undefined && !(Number.isInteger(caps.channels) && (caps.channels as number) > 0)) say(`${field}.${key}[${j}].${capsKey}.channels`, 'must be a positive integer');
+      parsed.push({ name: port.name, caps: { kind: caps.kind, ...(caps.channels === undefined ? {} : { channels: caps.channels as number }) } });
+    });
+    return parsed;
+  };
+  const inputs = ports('inputs', 'accepts');
+  if (inputs) contract.inputs = inputs.map((p) => ({ name: p.name, accepts: p.caps }));
+  const outputs = ports('outputs', 'produces');
+  if (outputs) contract.outputs = outputs.map((p) => ({ name: p.name, produces: p.caps }));
+  if (item.options !== undefined) {
+    if (!isRecord(item.options)) say(`${field}.options`, 'must map option names to schemas such as { "type": "number", "description": …, "default": 1, "min": 0 }');
+    else {
+      const options: Record<string, OptionSpec> = {};
+      for (const [name, spec] of Object.entries(item.options)) {
+        const where = `${field}.options.${name}`;
+        if (!isRecord(spec) || !(optionTypes as readonly string[]).includes(spec.type as string)) {
+          say(where, `needs "type": one of ${optionTypes.join(' | ')}`);
+          continue;
+        }
+        if (typeof spec.description !== 'string') say(`${where}.description`, 'must be a string saying what the option does');
+        const numeric = spec.type === 'number' || spec.type === 'integer';
+        const valueType = numeric ? 'number' : spec.type === 'boolean' ? 'boolean' : 'string';
+        if (spec.default !== undefined && typeof spec.default !== valueType) say(`${where}.default`, `must be a ${valueType} like its type`);
+        for (const bound of ['min', 'max'] as const) if (spec[bound] !== undefined && (!numeric || typeof spec[bound] !== 'number')) say(`${where}.${bound}`, 'only numbers have a range');
+        if (spec.enum !== undefined && (spec.type !== 'string' || !Array.isArray(spec.enum) || !spec.enum.every((v) => typeof v === 'string'))) say(`${where}.enum`, 'only a string option has an enum, a list of strings');
+        options[name] = spec as unknown as OptionSpec;
+      }
+      contract.options = options as OptionsSchema;
+    }
+  }
+  return contract;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -6,6 +6,7 @@ import { activatePlugin } from '../../core/host/activate-plugin.js';
 import type { Activation } from '../../core/host/activation.js';
 import { activatesOn } from '../../core/host/validate-manifest.js';
 import { contributionKinds } from '../../core/host/manifest.js';
+import { contractMismatches } from '../../core/host/declared-contract.js';
 import { prefixedLogger, type Logger } from '../../core/logger.js';
 import type { Plugin, Stage, StageContext } from '../../core/stage/plugin.js';
 import { WorkerStage } from '../worker/worker-stage.js';
@@ -55,6 +56,16 @@ export async function loadExternalPlugins(spec: GraphSpec, builtins: ReadonlyMap
       continue;
     }
     deactivations.push(activation.deactivate);
+    const broken = activation.plugins.flatMap((p) => {
+      const kind = contributionKinds.find((k) => m.contributes[k].some((c) => c.id === p.id));
+      if (!kind) return [];
+      const index = m.contributes[kind].findIndex((c) => c.id === p.id);
+      return contractMismatches(m.contributes[kind][index], p).map((problem) => `kindPipe.contributes.${kind}[${index}] (${p.id}) ${problem}`);
+    });
+    if (broken.length > 0) {
+      failures.push(`plugin '${m.name}' failed to activate: its code does not match its package.json:\n  ${broken.join('\n  ')}\n  Fix: make the manifest and the code declare the same contract`);
+      continue;
+    }
     for (const p of activation.plugins) {
       table.set(p.id, p.role === 'stage' ? guardedPlugin(p, m.name) : p);
       origin.set(p.id, plugin);

@@ -1,3 +1,5 @@
+import { describePattern } from '../../core/caps.js';
+import { describeSpec } from '../../core/options.js';
 import { KindPipeError } from '../../core/errors.js';
 import { contributionKinds } from '../../core/host/manifest.js';
 import { pluginTable } from '../../core/plugin-table.js';
@@ -38,6 +40,9 @@ export async function runPluginsCommand(argv: string[]): Promise<number> {
         host: p.manifest.host,
         policy: p.manifest.policy,
         activationEvents: p.manifest.activationEvents,
+        inputs: c.inputs,
+        outputs: c.outputs,
+        options: c.options,
       })),
     ),
   );
@@ -46,7 +51,15 @@ export async function runPluginsCommand(argv: string[]): Promise<number> {
   } else {
     const lines = builtins.map(pluginSummary);
     for (const d of discovered) {
-      lines.push(`${d.id.padEnd(20)} ${d.role.padEnd(6)} ${d.description}\n${' '.repeat(28)}plugin ${d.plugin} (${d.origin}: ${d.folder}), host ${d.host}, policy ${d.policy}; activates on first use`);
+      const declared = [
+        d.inputs && `in (${d.inputs.map((p) => `${p.name}: ${describePattern(p.accepts)}`).join(', ')})`,
+        d.outputs && `out (${d.outputs.map((p) => `${p.name}: ${describePattern(p.produces)}`).join(', ')})`,
+      ].filter(Boolean).join(' → ');
+      lines.push(
+        `${d.id.padEnd(20)} ${d.role.padEnd(6)} ${d.description}\n${' '.repeat(28)}plugin ${d.plugin} (${d.origin}: ${d.folder}), host ${d.host}, policy ${d.policy}; activates on first use` +
+          (declared ? `\n${' '.repeat(28)}${declared}` : '') +
+          (d.options ? `\n${' '.repeat(28)}options: ${Object.entries(d.options).map(([name, spec]) => `${name} (${describeSpec(spec)})`).join(', ')}` : ''),
+      );
     }
     process.stdout.write(lines.join('\n') + '\n');
   }

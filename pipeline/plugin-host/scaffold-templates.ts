@@ -17,7 +17,18 @@ export function scaffoldFiles(name: string, id: string): Record<string, string> 
         scripts: { build: 'tsc -p .', test: 'tsc -p . && node --test dist/*.spec.js' },
         devDependencies: { typescript: '^5.9.3', '@types/node': '^20.19.0' },
         kindPipe: {
-          contributes: { stages: [{ id, description: 'brightness gain through a lookup table (edit me)' }] },
+          // The stage's contract, readable without running its code; activation checks the code agrees.
+          contributes: {
+            stages: [
+              {
+                id,
+                description: 'brightness gain through a lookup table (edit me)',
+                inputs: [{ name: 'video', accepts: { kind: 'video' } }],
+                outputs: [{ name: 'video', produces: { kind: 'video' } }],
+                options: { gain: { type: 'number', description: 'factor applied to every value (1 = unchanged)', default: 1.5, min: 0, max: 16 } },
+              },
+            ],
+          },
           activationEvents: [`onStage:${id}`],
           host: 'inline',
           policy: 'fail',
