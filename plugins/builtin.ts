@@ -1,5 +1,7 @@
 import { module as ffmpegFilter } from './ffmpeg-filter/index.js';
 import { module as kind } from './kind/index.js';
+import { module as modelImage } from './model-image/index.js';
+import { module as monoGuard } from './mono-guard/index.js';
 import { module as normalize } from './normalize/index.js';
 import { module as sinkFile } from './sink-file/index.js';
 import { module as sinkImages } from './sink-images/index.js';
@@ -9,6 +11,6 @@ import { module as sourceImages } from './source-images/index.js';
 import { module as sourceY4m } from './source-y4m/index.js';
 
 /** Folders of the built-in plugins, each with a package.json `kindPipe` manifest. */
-export const builtinPluginFolders = ['source-file', 'source-images', 'source-y4m', 'normalize', 'kind', 'ffmpeg-filter', 'sink-file', 'sink-images', 'sink-y4m'] as const;
+export const builtinPluginFolders = ['source-file', 'source-images', 'source-y4m', 'normalize', 'kind', 'model-image', 'mono-guard', 'ffmpeg-filter', 'sink-file', 'sink-images', 'sink-y4m'] as const;
 
-export const builtinModules = [sourceFile, sourceImages, sourceY4m, normalize, kind, ffmpegFilter, sinkFile, sinkImages, sinkY4m];
+export const builtinModules = [sourceFile, sourceImages, sourceY4m, normalize, kind, modelImage, monoGuard, ffmpegFilter, sinkFile, sinkImages, sinkY4m];

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs what kind-pipe needs on a fresh Debian 12 machine, skipping what is already there:
 # system packages (ffmpeg; with --training also PyTorch and onnx for the parity test and
-# training), node modules (npm ci) and the build.
+# training; with --gstreamer the GStreamer 1.22 tools, plugins and headers, meson, ninja and gcc
+# for the kindenhance element), node modules (npm ci) and the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want=(ffmpeg)
 [[ " $* " == *" --training "* ]] && want+=(python3-torch python3-onnx python3-numpy python3-pil)
+gstreamer=false; [[ " $* " == *" --gstreamer "* ]] && gstreamer=true
+$gstreamer && want+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev meson ninja-build pkg-config gcc)
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -20,3 +24,4 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   npm ci --no-audit --no-fund >&2
 fi
 npm run --silent build >&2
+if $gstreamer; then npm run --silent build:gst >/dev/null; fi

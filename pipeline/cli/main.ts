@@ -24,6 +24,7 @@ const usage = `kind-pipe — low-light enhancement of night CCTV video with KinD
 usage:
   kind-pipe run FILE [--set KEY=VALUE]... [--log text|json]
   kind-pipe filter FILE [--set KEY=VALUE]... [--log text|json]   y4m on stdin → FILE's stages → y4m on stdout (docs/ffmpeg.md)
+  kind-pipe serve --socket PATH FILE [--set KEY=VALUE]...  FILE's stages for the kindenhance GStreamer element (examples/gstreamer/)
   kind-pipe export FILE --onnx OUT.onnx [--set KEY=VALUE]...   the KinD part as one ONNX graph for dnn_processing/nvinfer/OpenVINO
   kind-pipe validate FILE [--set KEY=VALUE]...
   kind-pipe plugins [--json] [--pipeline FILE]     built-in, installed and FILE's plugins (docs/plugins.md)
@@ -76,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
   enableFrameCollection();
   if (argv[0] === 'eval') return runEvalCommand(argv.slice(1)); // eval has its own flags
   if (argv[0] === 'filter') return runFilterCommand(argv.slice(1)); // stdout is reserved for y4m
+  if (argv[0] === 'serve') return (await import('../serve/serve-command.js')).runServeCommand(argv.slice(1)); // runs until SIGTERM (docs/gstreamer-protocol.md)
   if (argv[0] === 'plugins') return (await import('../plugin-host/plugins-command.js')).runPluginsCommand(argv.slice(1)); // built-in and discovered (docs/plugins.md)
   if (argv[0] === 'plugin') return (await import('../plugin-host/plugin-command.js')).runPluginCommand(argv.slice(1)); // plugin new NAME (docs/plugins.md)
   if (argv[0] === 'export') return (await import('../export/export-command.js')).runExportCommand(argv.slice(1)); // one ONNX graph (docs/ffmpeg.md)
@@ -117,9 +119,16 @@ async function main(argv: string[]): Promise<number> {
           const params = Object.values(e.networks).reduce((s, n) => s + n.params, 0);
           process.stdout.write(`${e.id.padEnd(12)} ${e.trained ? 'trained  ' : 'UNTRAINED'} ${(params / 1e6).toFixed(2)} M params  ${e.description}\n`);
           for (const n of Object.values(e.networks)) {
-            process.stdout.write(`${' '.repeat(14)}${n.role.padEnd(8)} ${n.trained ? `trained ${n.steps} steps, ${n.minutes} min` : 'untrained'}  sha256 ${n.sha256.slice(0, 12)}…\n`);
+            process.stdout.write(
+              `${' '.repeat(14)}${n.role.padEnd(8)} ${n.trained ? `trained ${n.steps} steps, ${n.minutes} min` : 'untrained'}  sha256 ${n.sha256.slice(0, 12)}…` +
+                `  ${(n.params / 1e6).toFixed(2)} M  ${n.inputs.join(', ')} → ${n.outputs.join(', ')}\n`,
+            );
           }
+          process.stdout.write(`${' '.repeat(14)}task     ${e.task}${e.task === 'kind' ? ' (low-light enhancement; stages kind.decom, kind.restore, kind.illumination)' : ''}\n`);
+          if (e.task === 'kind') process.stdout.write(`${' '.repeat(14)}input    rgb, NCHW f32 [1,3,H,W], 0..1 after a min-max stretch (stage normalize), any H×W\n`);
+          process.stdout.write(`${' '.repeat(14)}data     ${e.trainedOn}\n`);
         }
+        process.stdout.write(`\nAny other ONNX image model runs in stage model.image with path: and its contract (README, "Any ONNX model").\n`);
       }
       return exitCodes.ok;
     }
@@ -151,7 +160,7 @@ async function main(argv: string[]): Promise<number> {
       return exitCodes.ok;
     }
     default: {
-      const guess = closest(args.command, ['run', 'filter', 'export', 'validate', 'plugins', 'plugin', 'describe', 'models', 'eval']);
+      const guess = closest(args.command, ['run', 'filter', 'export', 'serve', 'validate', 'plugins', 'plugin', 'describe', 'models', 'eval']);
       throw new KindPipeError('usage', `unknown command '${args.command}'${guess ? `; did you mean '${guess}'?` : ''}\n\n${usage}`);
     }
   }

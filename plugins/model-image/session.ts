@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { KindPipeError } from '../../core/errors.js';
+import { ModelRegistry, ModelRuntime, type ModelSession, type RuntimeOptions } from '../../core/model.js';
+import type { Options, OptionProblem } from '../../core/options.js';
+import type { Services } from '../../core/stage/plugin.js';
+
+/** A `path:` is relative to the current folder, like every path in a pipeline file. */
+export function modelFile(options: Options): string {
+  return resolve(process.cwd(), String(options.path));
+}
+
+/** Which registry network or file the node names, and whether it is there and intact. */
+export function checkSource(options: Options, services: Services): OptionProblem[] {
+  const id = String(options.model);
+  const path = String(options.path);
+  if ((id === '') === (path === '')) {
+    return [{ option: id ? 'path' : 'model', message: "name the model either by registry id ('model: ID', see 'kind-pipe models') or by file ('path: my-model.onnx'), not both" }];
+  }
+  if (id) {
+    try {
+      networkRole(options, services);
+      return [];
+    } catch (error) {
+      return [{ option: 'model', message: KindPipeError.is(error) ? error.message : String(error) }];
+    }
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(modelFile(options));
+  } catch {
+    return [{ option: 'path', message: `model file ${modelFile(options)} does not exist or cannot be read. Fix: give the path of your .onnx export, relative to the current folder` }];
+  }
+  const expected = String(options.sha256).toLowerCase();
+  if (expected && !/^[0-9a-f]{64}$/.test(expected)) return [{ option: 'sha256', message: `'${expected}' is not a sha256 (64 hex digits). Fix: sha256sum ${path}` }];
+  const actual = sha256(bytes);
+  if (expected && actual !== expected) {
+    return [{ option: 'sha256', message: `${path} has sha256 ${actual}, the pipeline expects ${expected}. Fix: use the file you meant, or update sha256` }];
+  }
+  return [];
+}
+
+/** The registry network to run: `network:` or the model's only one. */
+function networkRole(options: Options, services: Services): string {
+  const id = String(options.model);
+  const entry = services.get<ModelRegistry>(ModelRegistry).get(id);
+  const roles = Object.keys(entry.networks);
+  const role = String(options.network) || (roles.length === 1 ? roles[0] : '');
+  if (!entry.networks[role]) {
+    throw new KindPipeError('model', `model '${id}' has networks ${roles.join(', ')}: ${role ? `'${role}' is not one of them` : 'say which'}. Fix: set 'network: ${roles[0]}'`);
+  }
+  return role;
+}
+
+/** Opens the node's model: through the registry (which checks its sha256), or from its file. */
+export async function openModel(options: Options, services: Services, runtime: RuntimeOptions): Promise<ModelSession> {
+  if (String(options.model)) {
+    return services.get<ModelRegistry>(ModelRegistry).open(String(options.model), networkRole(options, services), runtime);
+  }
+  const file = modelFile(options);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new KindPipeError('model', `model file ${file} cannot be read. Fix: give the path of your .onnx export`, { cause: error });
+  }
+  const expected = String(options.sha256).toLowerCase();
+  if (expected && sha256(bytes) !== expected) {
+    throw new KindPipeError('model', `${file} has sha256 ${sha256(bytes)}, the pipeline expects ${expected}. Fix: use the file you meant, or update sha256`);
+  }
+  return services.get<ModelRuntime>(ModelRuntime).load(bytes, file, runtime);
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The node's runtime options (threads, optimisation, providers) as the runtime takes them. */
+export function runtimeOptions(options: Options): RuntimeOptions {
+  return {
+    threads: Number(options.threads),
+    optimization: String(options.optimization) as RuntimeOptions['optimization'],
+    providers: String(options.providers).split(',').map((p) => p.trim()).filter(Boolean),
+  };
+}

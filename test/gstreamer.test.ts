@@ -1,0 +1,330 @@
+import test from 'ava';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { projectRoot } from '../models/paths.js';
+import { cliPath, tempDir } from './helpers.js';
+
+// Issue #4: the kindenhance GStreamer element (gst/) and `kind-pipe serve` (pipeline/serve/), all
+// real: a served pipeline process, gst-launch-1.0 chains with the built element, real sockets.
+
+const run = promisify(execFile);
+const pluginDir = join(projectRoot, 'dist', 'gst');
+const servePipeline = join(projectRoot, 'examples', 'gstreamer', 'serve.yaml'); // kind-lite throughout
+const hasGst = spawnSync('gst-launch-1.0', ['--version']).status === 0;
+const gstTest = hasGst ? test.serial : test.skip;
+if (!hasGst) console.warn('test/gstreamer.test.ts: SKIPPED: gst-launch-1.0 is not installed. Fix: bash scripts/setup.sh --gstreamer');
+
+test.before(async () => {
+  if (hasGst) await run('bash', [join(projectRoot, 'gst', 'build.sh')], { cwd: projectRoot }); // a no-op when built
+});
+
+/** Every process a test started, so that a failing test leaves none behind. */
+const children = new Set<ChildProcess>();
+const track = (child: ChildProcess) => {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+};
+test.after.always(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
+const gstEnv = { ...process.env, GST_PLUGIN_PATH: pluginDir, GST_REGISTRY: join(tempDir('kind-pipe-gst-registry-'), 'registry.bin') };
+
+interface Served {
+  child: ChildProcess;
+  log(): string;
+  /** Sends `signal` and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** `kind-pipe serve --socket SOCKET serve.yaml`, resolved once it listens. */
+function serve(socket: string, extra: string[] = []): Promise<Served> {
+  return new Promise((resolve, reject) => {
+    const child = track(spawn(process.execPath, [cliPath, 'serve', '--socket', socket, servePipeline, ...extra], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] }));
+    let log = '';
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    const served: Served = {
+      child,
+      log: () => log,
+      stop: (signal = 'SIGTERM') => {
+        child.kill(signal);
+        return exited;
+      },
+    };
+    const timer = setTimeout(() => reject(new Error(`serve did not listen within 20 s:\n${log}`)), 20_000);
+    child.stderr!.on('data', (d) => {
+      log += d;
+      if (log.includes('listening on')) {
+        clearTimeout(timer);
+        resolve(served);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before listening:\n${log}`));
+    });
+  });
+}
+
+interface Launched {
+  code: number | null;
+  output: string;
+  ms: number;
+}
+
+/** gst-launch-1.0 with the built element on GST_PLUGIN_PATH; killed after `limitMs`. */
+function gstLaunch(chain: string, limitMs = 40_000): Promise<Launched> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    // Without -q: gst-launch prints element warnings only when not quiet.
+    const child = track(spawn('gst-launch-1.0', chain.split(/\s+/).filter(Boolean), { env: gstEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output, ms: performance.now() - started });
+    });
+  });
+}
+
+/** A dark test pattern (dimmed bars) of W×H, `frames` long; `live` paces it at 25 fps. */
+function darkSource(width: number, height: number, frames: number, live = false): string {
+  return `videotestsrc num-buffers=${frames} is-live=${live} ! video/x-raw,width=${width},height=${height},framerate=25/1 ! videobalance brightness=-0.4 ! videoconvert`;
+}
+
+function y4mSink(file: string): string {
+  return `videoconvert ! video/x-raw,format=I420 ! y4menc ! filesink location=${file} buffer-mode=unbuffered`;
+}
+
+interface Y4m {
+  width: number;
+  height: number;
+  /** Mean luma of each frame, 0..255. */
+  luma: number[];
+}
+
+/** The frames of a 4:2:0 y4m file as y4menc writes it. */
+function readY4m(file: string): Y4m {
+  const bytes = readFileSync(file);
+  const end = bytes.indexOf(10);
+  const header = bytes.subarray(0, Math.max(end, 0)).toString('latin1');
+  const size = / W(\d+) H(\d+)/.exec(header);
+  if (!size) return { width: 0, height: 0, luma: [] }; // nothing written yet
+  const [width, height] = [Number(size[1]), Number(size[2])];
+  const frameBytes = width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2);
+  const luma: number[] = [];
+  for (let at = end + 1; at + 6 + frameBytes <= bytes.length; ) {
+    at = bytes.indexOf(10, at) + 1; // FRAME[ params]\n
+    let sum = 0;
+    for (let i = at; i < at + width * height; i++) sum += bytes[i];
+    luma.push(sum / (width * height));
+    at += frameBytes;
+  }
+  return { width, height, luma };
+}
+
+const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
+
+async function until(condition: () => boolean, what: string, limitMs = 20_000): Promise<void> {
+  const started = performance.now();
+  while (!condition()) {
+    if (performance.now() - started > limitMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+gstTest('gst-inspect-1.0 kindenhance lists the element, its properties with ranges and defaults, and a launch example', async (t) => {
+  const { stdout } = await run('gst-inspect-1.0', ['kindenhance'], { env: gstEnv });
+  t.regex(stdout, /Long-name\s+KinD low-light enhancement/);
+  t.regex(stdout, /Example\s+kind-pipe serve --socket \/tmp\/kind\.sock examples\/gstreamer\/serve\.yaml & gst-launch-1\.0 .*kindenhance socket-path=\/tmp\/kind\.sock/);
+  t.regex(stdout, /socket-path\s+: Unix socket of `kind-pipe serve --socket PATH FILE`[\s\S]*?Default: null/);
+  t.regex(stdout, /timeout-ms\s+: [\s\S]*?Range: 1 - 600000 Default: 5000/);
+  t.regex(stdout, /on-error\s+: [\s\S]*?Default: 0, "passthrough"[\s\S]*?\(1\): error/);
+  t.regex(stdout, /format: \{ \(string\)RGB, \(string\)BGR, \(string\)RGBx, \(string\)BGRx/);
+});
+
+gstTest('the launch line gst-inspect-1.0 shows runs (with a private socket, an output in a temp folder and 5 frames)', async (t) => {
+  const { stdout } = await run('gst-inspect-1.0', ['kindenhance'], { env: gstEnv });
+  const example = /Example\s+kind-pipe serve --socket (\S+) (\S+) & gst-launch-1\.0 (.*)/.exec(stdout);
+  t.truthy(example, stdout);
+  const [, exampleSocket, pipelineFile, chain] = example!;
+  t.is(join(projectRoot, pipelineFile), servePipeline);
+  const dir = tempDir();
+  const socket = join(dir, 'kind.sock');
+  const output = join(dir, 'enhanced.webm');
+  const server = await serve(socket);
+  const result = await gstLaunch(chain.replaceAll(exampleSocket, socket).replace(/location=\S+/, `location=${output}`).replace(/num-buffers=\d+/, 'num-buffers=5'));
+  t.is(result.code, 0, result.output + server.log());
+  const { stdout: probed } = await run('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=nb_read_frames,width,height', '-of', 'csv=p=0', output]);
+  t.is(probed.trim(), '320,180,5');
+  t.is(await server.stop(), 0);
+});
+
+gstTest('videotestsrc → kindenhance → y4menc through kind-pipe serve keeps frame count and size, brightens, and the socket is private', async (t) => {
+  const dir = tempDir();
+  const socket = join(dir, 'kind.sock');
+  const server = await serve(socket);
+  t.is(statSync(socket).mode & 0o777, 0o600);
+  const [enhanced, reference] = [join(dir, 'out.y4m'), join(dir, 'ref.y4m')];
+  const result = await gstLaunch(`${darkSource(64, 48, 20)} ! kindenhance socket-path=${socket} timeout-ms=30000 on-error=error ! ${y4mSink(enhanced)}`);
+  t.is(result.code, 0, result.output + server.log());
+  t.is((await gstLaunch(`${darkSource(64, 48, 20)} ! ${y4mSink(reference)}`)).code, 0);
+  const [out, ref] = [readY4m(enhanced), readY4m(reference)];
+  t.deepEqual([out.width, out.height, out.luma.length], [64, 48, 20]);
+  t.true(mean(out.luma) > mean(ref.luma) + 10, `mean luma ${mean(out.luma).toFixed(1)} should exceed ${mean(ref.luma).toFixed(1)} + 10`);
+  t.true(out.luma.every((l, i) => l > ref.luma[i] + 5), 'every frame was enhanced');
+  t.is(await server.stop('SIGTERM'), 0);
+  t.false(existsSync(socket), 'SIGTERM removes the socket file');
+  t.regex(server.log(), /\[connection 1\] 64×48 \w+ at 25\.00 fps → norm → decom → restore → illum → fuse/);
+  t.regex(server.log(), /\[connection 1\] closed after 20 frames/);
+});
+
+gstTest('two elements at once get their own streams (RGB and BGRx, odd size); a client with a wrong header gets an error and the others keep being served', async (t) => {
+  const dir = tempDir();
+  const socket = join(dir, 'kind.sock');
+  const server = await serve(socket);
+  const chain = (format: string, file: string) =>
+    `${darkSource(33, 17, 15)} ! video/x-raw,format=${format} ! kindenhance socket-path=${socket} timeout-ms=30000 on-error=error ! ${y4mSink(file)}`;
+  const rogue = (bytes: Buffer) =>
+    new Promise<string>((resolve, reject) => {
+      const client: Socket = connect(socket, () => client.write(bytes));
+      const chunks: Buffer[] = [];
+      client.on('data', (d) => chunks.push(d));
+      client.once('error', reject);
+      client.once('close', () => {
+        const reply = Buffer.concat(chunks);
+        // An error message: the 48-byte header (type 3 at offset 6), then UTF-8 text.
+        resolve(reply.length >= 48 && reply.readUInt16LE(6) === 3 ? reply.subarray(48).toString('utf8') : `no error message: ${reply.length} bytes`);
+      });
+    });
+  const garbage = Buffer.alloc(64, 'x');
+  const wrongSize = Buffer.alloc(48);
+  wrongSize.write('KPGS', 0, 'latin1');
+  wrongSize.writeUInt16LE(1, 4); // version
+  wrongSize.writeUInt16LE(1, 6); // frame
+  wrongSize.writeUInt32LE(1, 8); // RGB
+  wrongSize.writeUInt32LE(8, 12);
+  wrongSize.writeUInt32LE(8, 16);
+  wrongSize.writeUInt32LE(100, 28); // 8×8 RGB is 192 bytes
+  const [a, b, bad, short] = await Promise.all([
+    gstLaunch(chain('RGB', join(dir, 'a.y4m'))),
+    gstLaunch(chain('BGRx', join(dir, 'b.y4m'))),
+    rogue(garbage),
+    rogue(wrongSize),
+  ]);
+  t.regex(bad, /not a kindenhance message: the header starts with "xxxx", expected "KPGS"/);
+  t.regex(short, /payload of 100 bytes does not match 8×8 RGB \(192 bytes/);
+  t.is(a.code, 0, a.output + server.log());
+  t.is(b.code, 0, b.output + server.log());
+  for (const file of ['a.y4m', 'b.y4m']) {
+    const out = readY4m(join(dir, file));
+    t.deepEqual([out.width, out.height, out.luma.length], [33, 17, 15], file);
+  }
+  // Both layouts come back enhanced (byte order per layout: pixel-formats.spec.ts). videotestsrc →
+  // videobalance → videoconvert is not bit-exact from run to run, so no two outputs are compared.
+  const reference = join(dir, 'ref.y4m');
+  t.is((await gstLaunch(`${darkSource(33, 17, 15)} ! ${y4mSink(reference)}`)).code, 0);
+  const dark = mean(readY4m(reference).luma);
+  for (const file of ['a.y4m', 'b.y4m']) {
+    const bright = mean(readY4m(join(dir, file)).luma);
+    t.true(bright > dark + 10, `${file}: mean luma ${bright.toFixed(1)} should exceed ${dark.toFixed(1)} + 10`);
+  }
+  t.is(server.child.exitCode, null, 'the server is still running');
+  t.is(await server.stop(), 0);
+  t.regex(server.log(), /closed after 15 frames[\s\S]*closed after 15 frames/);
+});
+
+gstTest('the server killed mid-stream: frames keep flowing unenhanced (on-error=passthrough), and the element reconnects when it is back', async (t) => {
+  const dir = tempDir();
+  const socket = join(dir, 'kind.sock');
+  const file = join(dir, 'out.y4m');
+  const frames = () => (existsSync(file) ? readY4m(file).luma : []);
+  const brightFrames = () => frames().filter((l) => l > 75).length; // dimmed bars ≈ 65, enhanced ≈ 100
+  let server = await serve(socket);
+  const launched = gstLaunch(`${darkSource(64, 48, 300, true)} ! kindenhance socket-path=${socket} timeout-ms=5000 ! ${y4mSink(file)}`, 60_000);
+  await until(() => brightFrames() >= 5, 'enhanced frames before the kill');
+  await server.stop('SIGKILL'); // no cleanup: the socket file stays behind
+  const atKill = frames().length;
+  await until(() => frames().length >= atKill + 15, 'frames flowing while the server is down');
+  const darkWhileDown = frames().slice(atKill + 1).filter((l) => l < 75).length;
+  server = await serve(socket); // finds the stale socket file, removes it
+  const result = await launched;
+  t.is(result.code, 0, result.output);
+  t.regex(result.output, /WARNING: from element .*kindenhance0: (kind-pipe serve closed the connection|connection to kind-pipe serve failed: Connection reset by peer)/);
+  const luma = frames();
+  t.is(luma.length, 300, 'no frame lost');
+  t.true(darkWhileDown >= 10, `${darkWhileDown} frames passed through unenhanced while the server was down`);
+  const afterRestart = luma.slice(atKill + 15);
+  t.true(afterRestart.slice(-20).every((l) => l > 75), `the last frames are enhanced again: ${afterRestart.slice(-20).map((l) => l.toFixed(0)).join(' ')}`);
+  t.is(await server.stop(), 0);
+  t.regex(server.log(), /\[connection 1\] closed after \d+ frames/);
+});
+
+gstTest('SIGTERM while an element streams: serve answers or refuses what is in flight, removes the socket and exits 0; the element passes frames through', async (t) => {
+  const dir = tempDir();
+  const socket = join(dir, 'kind.sock');
+  const file = join(dir, 'out.y4m');
+  const frames = () => (existsSync(file) ? readY4m(file).luma : []);
+  const server = await serve(socket);
+  const launched = gstLaunch(`${darkSource(64, 48, 100, true)} ! kindenhance socket-path=${socket} timeout-ms=5000 ! ${y4mSink(file)}`, 60_000);
+  await until(() => frames().filter((l) => l > 75).length >= 5, 'enhanced frames');
+  const stopping = performance.now();
+  t.is(await server.stop('SIGTERM'), 0, server.log());
+  t.true(performance.now() - stopping < 5000, 'stopped within the 3 s deadline and a margin');
+  t.false(existsSync(socket));
+  t.regex(server.log(), /serve: SIGTERM: closing .*kind\.sock, finishing frames in flight[\s\S]*\[connection 1\] closed after \d+ frames[\s\S]*serve: stopped/);
+  const result = await launched;
+  t.is(result.code, 0, result.output);
+  const luma = frames();
+  t.is(luma.length, 100);
+  t.true(luma.slice(-10).every((l) => l < 75), 'frames after the shutdown pass through unenhanced');
+});
+
+gstTest('a server that never answers: timeout-ms lets frames through with on-error=passthrough, and stops the pipeline with on-error=error', async (t) => {
+  const dir = tempDir();
+  const socket = join(dir, 'silent.sock');
+  const silent = createServer(() => undefined); // accepts, reads nothing, answers nothing
+  await new Promise<void>((resolve) => silent.listen(socket, resolve));
+  try {
+    const out = join(dir, 'out.y4m');
+    const passed = await gstLaunch(`${darkSource(16, 16, 5)} ! kindenhance socket-path=${socket} timeout-ms=100 ! ${y4mSink(out)}`);
+    t.is(passed.code, 0, passed.output);
+    t.regex(passed.output, /kind-pipe serve took longer than timeout-ms to answer a frame/);
+    t.is(readY4m(out).luma.length, 5);
+    const stopped = await gstLaunch(`${darkSource(16, 16, 5)} ! kindenhance socket-path=${socket} timeout-ms=100 on-error=error ! fakesink`);
+    t.not(stopped.code, 0);
+    t.regex(stopped.output, /ERROR: from element .*kindenhance0: kind-pipe serve took longer than timeout-ms to answer a frame/);
+    const nothing = await gstLaunch(`${darkSource(16, 16, 5)} ! kindenhance socket-path=${join(dir, 'none.sock')} on-error=error ! fakesink`);
+    t.not(nothing.code, 0);
+    t.regex(nothing.output, /cannot connect to kind-pipe serve at .*none\.sock: No such file or directory/);
+  } finally {
+    silent.close();
+  }
+});
+
+gstTest('kind-pipe serve refuses a live socket, a path that is not a socket, and a pipeline it cannot serve, before listening', async (t) => {
+  const dir = tempDir();
+  const socket = join(dir, 'kind.sock');
+  const server = await serve(socket);
+  const cli = (args: string[]) => run(process.execPath, [cliPath, 'serve', ...args], { cwd: projectRoot }).then(() => ({ code: 0, stderr: '' }), (e) => ({ code: e.code as number, stderr: String(e.stderr) }));
+  const busy = await cli(['--socket', socket, servePipeline]);
+  t.is(busy.code, 4);
+  t.regex(busy.stderr, /another server is listening there/);
+  t.is(await server.stop(), 0);
+  const file = join(dir, 'plain');
+  await run('touch', [file]);
+  const notSocket = await cli(['--socket', file, servePipeline]);
+  t.is(notSocket.code, 4);
+  t.regex(notSocket.stderr, /exists and is not a socket/);
+  const typo = await cli(['--socket', socket, servePipeline, '--set', 'illum.ration=3']);
+  t.is(typo.code, 2);
+  t.regex(typo.stderr, /unknown option 'ration'; did you mean 'ratio'\?/);
+  t.false(existsSync(socket));
+});

@@ -1,0 +1,109 @@
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Frame } from '../core/frame.js';
+import { silentLogger } from '../core/logger.js';
+import { resolveOptions } from '../core/options.js';
+import { projectRoot } from '../models/paths.js';
+import { monoGuard } from '../plugins/mono-guard/mono-guard.js';
+import { cli, probe, tempDir } from './helpers.js';
+
+const run = promisify(execFile);
+
+function guard(raw: Record<string, unknown> = {}) {
+  const { options } = resolveOptions(monoGuard.options, raw);
+  return monoGuard.create({ nodeId: 'ir', options, log: silentLogger, signal: new AbortController().signal, get: () => undefined as never });
+}
+
+/** An input frame: colour, or grey (R = G = B, as an infrared camera sends) with slight sensor noise. */
+function input(index: number, grey: boolean, width = 32, height = 24): Frame {
+  const data = new Uint8Array(width * height * 3);
+  for (let p = 0; p < width * height; p++) {
+    const level = 30 + ((p * 37) % 90);
+    const noise = grey ? (p % 3) - 1 : 0; // ±1: chroma well under the tolerance
+    data.set(grey ? [level, level + noise, level] : [level + 40, level, Math.max(level - 20, 0)], p * 3);
+  }
+  return { index, pts: index / 25, width, height, channels: 3, data };
+}
+
+/** What a colour model makes of any frame: brighter, with a reddish cast. */
+function enhanced(frame: Frame): Frame {
+  const data = frame.data.map((v, i) => Math.min(255, v * 2 + (i % 3 === 0 ? 25 : 0)));
+  return { ...frame, data: new Uint8Array(data) };
+}
+
+const luma = (d: Uint8Array | Float32Array) => {
+  let sum = 0;
+  for (let i = 0; i < d.length; i += 3) sum += 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
+  return sum / (d.length / 3);
+};
+const isGrey = (d: Uint8Array | Float32Array) => d.every((v, i) => i % 3 !== 0 || (v === d[i + 1] && v === d[i + 2]));
+
+test('mono.guard: colour → grey → colour: grey frames leave exactly grey, after `enter` frames; colour returns after `leave`', async (t) => {
+  const stage = guard({ enter: 3, leave: 2 });
+  const pattern = [...Array(5).fill(false), ...Array(10).fill(true), ...Array(6).fill(false)];
+  const modes: boolean[] = [];
+  const lumaJump: number[] = [];
+  for (const [index, grey] of pattern.entries()) {
+    const reference = input(index, grey);
+    const video = enhanced(reference);
+    const out = (await stage.process({ video, reference })).video;
+    modes.push(isGrey(out.data));
+    lumaJump.push(Math.abs(luma(out.data) - luma(video.data)));
+  }
+  // Inputs 5–14 are grey. Mono from the third grey input (7); the first colour input (15) still
+  // comes out grey, the second (16) switches back.
+  t.deepEqual(modes.map((m, i) => (m ? i : -1)).filter((i) => i >= 0), [7, 8, 9, 10, 11, 12, 13, 14, 15]);
+  t.log(`largest |mean luma(out) − mean luma(enhanced)| over the run: ${Math.max(...lumaJump).toFixed(3)} (0..255)`);
+  t.true(Math.max(...lumaJump) < 0.5, 'switching changes chroma only, not brightness');
+});
+
+test('mono.guard: a single grey frame in colour video (a flash) does not switch modes', async (t) => {
+  const stage = guard({ enter: 3, leave: 3 });
+  for (const [index, grey] of [false, true, true, false, true, false].entries()) {
+    const reference = input(index, grey);
+    const out = (await stage.process({ video: enhanced(reference), reference })).video;
+    t.false(isGrey(out.data), `frame ${index}`);
+  }
+});
+
+test('mono.guard costs under 2 ms per 640×360 frame in mono mode', async (t) => {
+  const stage = guard({ enter: 1 });
+  const reference = input(0, true, 640, 360);
+  const video = enhanced(reference);
+  for (let i = 0; i < 5; i++) await stage.process({ video, reference }); // warm up the JIT
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const start = performance.now();
+    await stage.process({ video, reference });
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  t.log(`mono.guard 640×360: best ${times[0].toFixed(2)} ms/frame, median ${times[10].toFixed(2)} ms (2 shared cores)`);
+  // The best of 20 is what the stage costs when it gets a core; the median depends on the load.
+  t.true(times[0] < 2, `best ${times[0]} ms`);
+});
+
+test('pipelines/cctv-night-ir.yaml: grey stretch of a colour clip comes out without colour', async (t) => {
+  const dir = tempDir();
+  const clip = join(dir, 'ir.mp4');
+  // 20 frames: colour, then 10 frames desaturated (the camera's IR mode), then colour.
+  await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=25', '-frames:v', '20',
+    '-vf', "eq=brightness=-0.3,hue=s=0:enable='between(n,5,14)'", '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', clip]);
+  const output = join(dir, 'out.mp4');
+  const result = await cli(['run', join(projectRoot, 'pipelines', 'cctv-night-ir.yaml'), '--set', `input=${clip}`, '--set', `output=${output}`,
+    '--set', 'encode.preset=ultrafast', '--set', 'encode.pix_fmt=yuv444p', '--set', 'restore.model=kind-lite']);
+  t.is(result.code, 0, result.stderr);
+  t.is((await probe(output)).frames, 20);
+  const { stdout } = await run('ffmpeg', ['-v', 'error', '-i', output, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { encoding: 'buffer', maxBuffer: 1 << 26 });
+  const size = 64 * 48 * 3;
+  const chroma = Array.from({ length: 20 }, (_, f) => {
+    let sum = 0;
+    for (let i = f * size; i < (f + 1) * size; i += 3) sum += Math.max(stdout[i], stdout[i + 1], stdout[i + 2]) - Math.min(stdout[i], stdout[i + 1], stdout[i + 2]);
+    return sum / (size / 3);
+  });
+  t.log(`mean chroma per output frame: ${chroma.map((c) => c.toFixed(1)).join(' ')}`);
+  for (let f = 7; f <= 16; f++) t.true(chroma[f] < 2, `frame ${f} (mono mode) chroma ${chroma[f]}`);
+  for (const f of [0, 1, 2, 3, 4, 17, 18, 19]) t.true(chroma[f] > 10, `frame ${f} (colour) chroma ${chroma[f]}`);
+});
