@@ -1,4 +1,5 @@
 import { KindPipeError } from '../../core/errors.js';
+import { parseCommandArgs } from '../cli/command-args.js';
 
 export const exportUsage = `usage: kind-pipe export FILE --onnx OUT.onnx [--set NODE.OPTION=VALUE]...
 
@@ -23,21 +24,8 @@ export interface ExportArgs {
 }
 
 export function parseExportArgs(argv: readonly string[]): ExportArgs {
-  const args: ExportArgs = { file: '', out: '', sets: [], help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
-      if (v === undefined) throw new KindPipeError('usage', `${arg} needs a value\n\n${exportUsage}`);
-      return v;
-    };
-    if (arg === '--set' || arg.startsWith('--set=')) args.sets.push(value());
-    else if (arg === '--onnx' || arg.startsWith('--onnx=')) args.out = value();
-    else if (arg === '--help' || arg === '-h') args.help = true;
-    else if (arg.startsWith('-')) throw new KindPipeError('usage', `unknown flag ${arg}\n\n${exportUsage}`);
-    else if (!args.file) args.file = arg;
-    else throw new KindPipeError('usage', `kind-pipe export takes one pipeline file, got '${args.file}' and '${arg}'\n\n${exportUsage}`);
-  }
+  const { file, sets, help, values } = parseCommandArgs(argv, { command: 'export', usage: exportUsage, flags: ['--onnx'] });
+  const args: ExportArgs = { file, out: values['--onnx'] ?? '', sets, help };
   if (args.help) return args;
   if (!args.file) throw new KindPipeError('usage', `kind-pipe export needs a pipeline file, e.g. kind-pipe export pipelines/cctv-night.yaml --onnx kind.onnx\n\n${exportUsage}`);
   if (!args.out) throw new KindPipeError('usage', `kind-pipe export needs --onnx OUT.onnx, the file to write\n\n${exportUsage}`);

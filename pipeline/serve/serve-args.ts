@@ -1,4 +1,5 @@
 import { KindPipeError } from '../../core/errors.js';
+import { parseCommandArgs } from '../cli/command-args.js';
 import type { LogFormat } from '../cli/reporter.js';
 
 export const serveUsage = `usage: kind-pipe serve --socket PATH FILE [--set NODE.OPTION=VALUE]... [--log text|json]
@@ -19,30 +20,14 @@ export interface ServeArgs {
 }
 
 export function parseServeArgs(argv: readonly string[]): ServeArgs {
-  const args: ServeArgs = { socket: '', file: '', sets: [], log: 'text', help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
-      if (v === undefined) throw new KindPipeError('usage', `${arg} needs a value\n\n${serveUsage}`);
-      return v;
-    };
-    if (arg === '--socket' || arg.startsWith('--socket=')) args.socket = value();
-    else if (arg === '--set' || arg.startsWith('--set=')) {
-      const set = value();
-      if (/^(input|output)=/.test(set)) {
-        throw new KindPipeError('usage', `--set ${set}: kind-pipe serve takes frames from the socket and sends them back, so there is no input or output path to set. Fix: drop it`);
-      }
-      args.sets.push(set);
-    } else if (arg === '--log' || arg.startsWith('--log=')) {
-      const format = value();
-      if (format !== 'text' && format !== 'json') throw new KindPipeError('usage', `--log ${format}: use --log text or --log json`);
-      args.log = format;
-    } else if (arg === '--help' || arg === '-h') args.help = true;
-    else if (arg.startsWith('-')) throw new KindPipeError('usage', `unknown flag ${arg}\n\n${serveUsage}`);
-    else if (!args.file) args.file = arg;
-    else throw new KindPipeError('usage', `kind-pipe serve takes one pipeline file, got '${args.file}' and '${arg}'\n\n${serveUsage}`);
-  }
+  const { file, sets, log, help, values } = parseCommandArgs(argv, {
+    command: 'serve',
+    usage: serveUsage,
+    flags: ['--socket'],
+    log: true,
+    noInputOutput: 'takes frames from the socket and sends them back, so there is no input or output path to set. Fix: drop it',
+  });
+  const args: ServeArgs = { socket: values['--socket'] ?? '', file, sets, log, help };
   if (args.help) return args;
   if (!args.socket) throw new KindPipeError('usage', `kind-pipe serve needs --socket PATH, the Unix socket kindenhance's socket-path names\n\n${serveUsage}`);
   // sun_path holds 108 bytes with the terminating NUL.
