@@ -7,47 +7,20 @@
  *    with video length (target: within 15%).
  * Prints a table and writes bench/results/throughput.json.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../models/paths.js';
+import { runCliPipeline, type Done } from './cli-run.js';
 
-interface Done {
-  frames: number;
-  elapsed_s: number;
-  ms_per_frame: Record<string, number>;
-  peak_rss_mb: number;
-}
-
-const cli = join(projectRoot, 'dist', 'pipeline', 'cli', 'main.js');
 const work = mkdtempSync(join(tmpdir(), 'kind-pipe-bench-'));
 const model = process.env.BENCH_MODEL ?? 'kind';
 
 function runPipeline(input: string, frames: number): Promise<Done> {
   const sets = [`input=${input}`, `output=${join(work, `out-${frames}.mp4`)}`, `decode.frames=${frames}`];
   for (const node of ['decom', 'restore', 'illum']) sets.push(`${node}.model=${model}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'run', 'pipelines/cctv-night.yaml', '--log', 'json', ...sets.flatMap((s) => ['--set', s])], {
-      cwd: projectRoot,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let done: Done | undefined;
-    let tail = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      tail = (tail + chunk).slice(-4000);
-      for (const line of chunk.split('\n')) {
-        if (line.includes('"event":"done"')) done = JSON.parse(line);
-        if (line.includes('"event":"progress"')) process.stderr.write(`\r  ${frames} frames: ${JSON.parse(line).frames} done   `);
-      }
-    });
-    child.once('close', (code) => {
-      process.stderr.write('\n');
-      if (code === 0 && done) resolve(done);
-      else reject(new Error(`pipeline exited ${code}:\n${tail}`));
-    });
-  });
+  return runCliPipeline('pipelines/cctv-night.yaml', sets, `${frames} frames`);
 }
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), model, cpu: cpuName(), commit: commit() };

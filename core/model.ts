@@ -1,3 +1,4 @@
+import { KindPipeError } from './errors.js';
 import type { Disposable } from './disposable.js';
 
 /** How a model session runs; set per node in the pipeline file. */
@@ -10,8 +11,15 @@ export interface RuntimeOptions {
 }
 
 export interface TensorData {
-  data: Float32Array;
+  /** float32, or uint8 for models that take frames as they are (e.g. kind-fast). */
+  data: Float32Array | Uint8Array;
   dims: readonly number[];
+}
+
+/** A model output the caller expects in float32; throws naming `where` when the model gave another type. */
+export function floats(tensor: TensorData, where: string): Float32Array {
+  if (tensor.data instanceof Float32Array) return tensor.data;
+  throw new KindPipeError('model', `${where}: the model gave ${tensor.data.constructor.name} output where float32 is expected`);
 }
 
 export interface ModelSession extends Disposable {
@@ -50,6 +58,22 @@ export interface NetworkEntry {
   trained: boolean;
   steps: number;
   minutes: number;
+  /** How an image model takes and gives frames (model.image uses it for registry models). */
+  contract?: ImageModelContract;
+}
+
+/** The tensor contract of a one-input, one-output image model. */
+export interface ImageModelContract {
+  layout: 'NCHW' | 'NHWC';
+  range: '0..1' | '0..255' | '-1..1';
+  order: 'rgb' | 'bgr';
+  dtype: 'float32' | 'uint8';
+  /** H and W must be multiples of this. */
+  multiple: number;
+  /** Output size / input size. */
+  scale: number;
+  /** Whether the model may be tiled (none), needs the stage's whole-frame stretch (stats) or the whole frame (whole). */
+  global: 'none' | 'stats' | 'whole';
 }
 
 /** A registered model: one or more networks (KinD has decom, restore, illum). */

@@ -142,7 +142,17 @@ function parsePluginReferences(raw: unknown, locate: (path: (string | number)[],
 }
 
 /**
- * `input=PATH` sets `path` on the pipeline's source node, `output=PATH` on its sink node (a
+ * The option that `--set input=…` / `output=…` sets on a source or sink: `path` for files and
+ * folders, `url` for a camera; null for sinks that write nowhere (the live preview).
+ */
+function locationOption(plugin: string): string | null {
+  if (plugin === 'source.rtsp') return 'url';
+  if (plugin === 'sink.preview') return null;
+  return 'path';
+}
+
+/**
+ * `input=PATH` sets `path` (a camera's `url`) on the pipeline's source node, `output=PATH` on its sink node (a
  * pipeline with several names the node instead); `node.option=value` sets any option.
  */
 function applyOverrides(nodes: NodeSpec[], overrides: Overrides, setLocations: Map<string, string>): void {
@@ -155,12 +165,12 @@ function applyOverrides(nodes: NodeSpec[], overrides: Overrides, setLocations: M
     let option: string;
     if (key === 'input' || key === 'output') {
       const prefix = key === 'input' ? 'source.' : 'sink.';
-      const candidates = nodes.map((n, i) => [n, i] as const).filter(([n]) => n.plugin.startsWith(prefix));
+      const candidates = nodes.map((n, i) => [n, i] as const).filter(([n]) => n.plugin.startsWith(prefix) && locationOption(n.plugin) !== null);
       if (candidates.length !== 1) {
-        throw new KindPipeError('usage', `--set ${key}=…: the pipeline has ${candidates.length} ${prefix.slice(0, -1)} nodes. Fix: name one, e.g. --set ${candidates[0]?.[0].id ?? 'node'}.path=${value}`);
+        throw new KindPipeError('usage', `--set ${key}=…: the pipeline has ${candidates.length} ${prefix.slice(0, -1)} nodes. Fix: name one, e.g. --set ${candidates[0]?.[0].id ?? 'node'}.${locationOption(candidates[0]?.[0].plugin ?? '') ?? 'path'}=${value}`);
       }
       index = candidates[0][1];
-      option = 'path';
+      option = locationOption(candidates[0][0].plugin)!;
     } else {
       const dot = key.indexOf('.');
       const nodeId = dot > 0 ? key.slice(0, dot) : '';

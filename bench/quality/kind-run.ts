@@ -12,15 +12,23 @@ export interface KindRun {
   summary: string;
 }
 
+/** The stills pipeline that runs each benchmarked model, and its --set overrides. */
+function stillsPipeline(model: string): { file: string; sets: string[] } {
+  if (model === 'kind-fast') return { file: 'pipelines/stills-fast.yaml', sets: [] };
+  return { file: 'pipelines/stills.yaml', sets: ['decom', 'restore', 'illum'].map((node) => `${node}.model=${model}`) };
+}
+
 /**
- * Enhances every image of `inputDir` into `outDir` with the stills pipeline and one registered
- * model, as a user would: `kind-pipe run pipelines/stills.yaml --set …model=MODEL`.
+ * Enhances every image of `inputDir` into `outDir` with the stills pipeline of one registered
+ * model, as a user would: `kind-pipe run pipelines/stills.yaml --set …model=MODEL`
+ * (pipelines/stills-fast.yaml for kind-fast).
  */
 export async function runKind(model: string, inputDir: string, outDir: string): Promise<KindRun> {
   rmSync(outDir, { recursive: true, force: true });
   const start = performance.now();
-  const sets = ['input=' + inputDir, 'output=' + outDir, ...['decom', 'restore', 'illum'].map((node) => `${node}.model=${model}`)];
-  const { stderr } = await runTool(process.execPath, [cliPath, 'run', 'pipelines/stills.yaml', ...sets.flatMap((s) => ['--set', s])], { cwd: projectRoot });
+  const pipeline = stillsPipeline(model);
+  const sets = ['input=' + inputDir, 'output=' + outDir, ...pipeline.sets];
+  const { stderr } = await runTool(process.execPath, [cliPath, 'run', pipeline.file, ...sets.flatMap((s) => ['--set', s])], { cwd: projectRoot });
   const summary = stderr.split('\n').find((l) => l.startsWith('done:')) ?? '';
   return { seconds: secondsSince(start), summary: summary.replace(/^done: /, '') };
 }

@@ -39,6 +39,7 @@ export const methodTitles: Record<string, string> = {
   classical: 'classical: levels + gamma + hqdn3d (tuned on the set)',
   kind: 'kind',
   'kind-lite': 'kind-lite',
+  'kind-fast': 'kind-fast (real-time backbone)',
 };
 
 const f = (v: number | undefined, digits: number) => (v === undefined || Number.isNaN(v) ? '—' : Number.isFinite(v) ? v.toFixed(digits) : 'inf');

@@ -11,7 +11,7 @@ import { runKind } from './kind-run.js';
 import { ensurePairs } from './pairs.js';
 import type { MethodResult, SeverityResult } from './results.js';
 
-export const models = ['kind', 'kind-lite'] as const;
+export const defaultModels = ['kind', 'kind-lite', 'kind-fast'] as const;
 
 /** Names of the dimensions whose chosen value is the smallest or largest the grid tried. */
 function gridEdges(best: ClassicalParams): string[] {
@@ -31,10 +31,15 @@ function spread(names: readonly string[], count: number): string[] {
 
 /**
  * One severity end to end: pairs (cached), the dark input, the classical grid search and its
- * best chain, kind and kind-lite through the CLI, each scored with `evaluate`, and a contact sheet
+ * best chain, each model (kind, kind-lite, kind-fast) through the CLI, each scored with `evaluate`, and a contact sheet
  * `sheet-SEVERITY.png` of six images. A model that fails is recorded with its error, not thrown.
  */
-export async function benchSeverity(ctx: BenchContext, src: string, severity: string, options: { seed: number; limit: number; fresh: boolean }): Promise<SeverityResult & { sheet: string }> {
+export async function benchSeverity(
+  ctx: BenchContext,
+  src: string,
+  severity: string,
+  options: { seed: number; limit: number; fresh: boolean; models?: readonly string[] },
+): Promise<SeverityResult & { sheet: string }> {
   const timed = <T>(stage: string, work: () => Promise<T>) => ctx.timed(`${severity} ${stage}`, work);
   const pairs = await timed('pairs', () => ensurePairs(ctx.cache, src, severity, options.seed, options.limit, options.fresh));
   const names = [...imagesByName(pairs.low, 'pairs')].map(([name]) => name).sort();
@@ -52,7 +57,7 @@ export async function benchSeverity(ctx: BenchContext, src: string, severity: st
   methods.classical = { ...(await score('classical eval', out('classical'))), seconds: secondsSince(renderStart) };
   ctx.log(`${severity}: classical best ${best.chain} → ${methods.classical.psnr.toFixed(2)} dB (grid search ${searchSeconds} s)`);
 
-  for (const model of models) {
+  for (const model of options.models ?? defaultModels) {
     try {
       const run = await runKind(model, pairs.low, out(model));
       methods[model] = { ...(await score(`${model} eval`, out(model))), seconds: run.seconds, summary: run.summary };

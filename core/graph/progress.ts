@@ -1,3 +1,10 @@
+import type { FlowCounts } from './flow-gate.js';
+
+/** A live source's counters: what its flow gate did with each frame, and how often it reconnected. */
+export interface LiveCounts extends FlowCounts {
+  reconnects: number;
+}
+
 /** What a run reports as it goes. */
 export interface Progress {
   frames: number;
@@ -5,6 +12,8 @@ export interface Progress {
   total?: number;
   elapsedS: number;
   fps: number;
+  /** Only for a live source (a camera). */
+  live?: LiveCounts;
 }
 
 /** What a finished run reports. */
@@ -14,4 +23,6 @@ export interface RunResult {
   elapsedS: number;
   /** Mean milliseconds of work per frame, per node (process/write/decode time only, not waiting). */
   msPerFrame: Record<string, number>;
+  /** Only for a live source: received = enhanced + dropped + passed. */
+  live?: LiveCounts;
 }

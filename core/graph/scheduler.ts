@@ -1,4 +1,4 @@
-import { capsMismatch, type Caps } from '../caps.js';
+import { capsMismatch, describeCaps, type Caps } from '../caps.js';
 import { DisposableStore } from '../disposable.js';
 import { KindPipeError } from '../errors.js';
 import type { Frame, FrameSet } from '../frame.js';
@@ -7,11 +7,14 @@ import type { Sink, Source, Stage, StageContext } from '../stage/plugin.js';
 import type { BuiltGraph, BuiltNode } from './built-graph.js';
 import { Channel } from './channel.js';
 import { collectFrames } from '../util/collect-frames.js';
-import type { Progress, RunResult } from './progress.js';
+import { FlowGate, type Route } from './flow-gate.js';
+import type { LiveCounts, Progress, RunResult } from './progress.js';
 
 export interface RunOptions {
   log: Logger;
   signal?: AbortSignal;
+  /** Ends live sources' streams (`Source.live`): the frames in flight are written and the sinks finish normally. */
+  finish?: AbortSignal;
   get<T>(token: symbol): T;
   onProgress?(progress: Progress): void;
   /**
@@ -33,7 +36,8 @@ type Instance = { node: BuiltNode } & (
  * Runs a built graph: opens sources, negotiates every node's caps, starts stages (model loading
  * happens there), then streams frames through bounded channels, one async loop per node, so that
  * decode, inference and encode overlap. Every frame that enters must leave through every sink, or
- * the run fails naming the node where frames went missing.
+ * the run fails naming the node where frames went missing. A live source (`Source.live`) is read
+ * eagerly through a FlowGate (flow-gate.ts) that limits the frames in flight per its policy.
  */
 export async function runGraph(graph: BuiltGraph, options: RunOptions): Promise<RunResult> {
   const abort = new AbortController();
@@ -159,6 +163,10 @@ async function stream(
   const total = sources.length === 1 ? Object.values(caps.get(sources[0].id)!)[0]?.stream.frameCount : undefined;
   let sunk = 0;
   const sinkCount = graph.nodes.filter((n) => n.plugin.role === 'sink').length;
+  const gate = liveGate(graph, instances, caps);
+  const liveSource = sources.length === 1 ? instances.get(sources[0].id) : undefined;
+  const liveCounts = (): LiveCounts | undefined =>
+    gate && liveSource?.role === 'source' ? { ...gate.counts, reconnects: liveSource.impl.live?.reconnects() ?? 0 } : undefined;
 
   const emit = async (node: BuiltNode, frames: FrameSet) => {
     for (const [port, channels] of outbox.get(node.id) ?? []) {
@@ -196,14 +204,27 @@ async function stream(
     let count = 0;
     if (instance.role === 'source') {
       const iterator = instance.impl.frames()[Symbol.asyncIterator]();
-      for (;;) {
-        throwIfAborted(abort.signal);
-        const t0 = performance.now();
-        const next = await iterator.next();
-        addBusy(node.id, performance.now() - t0);
-        if (next.done) break;
-        await emit(node, next.value);
-        count++;
+      const finish = instance.impl.live ? options.finish : undefined;
+      const read = async (deliver: (frames: FrameSet) => Promise<void>) => {
+        for (;;) {
+          throwIfAborted(abort.signal);
+          const t0 = performance.now();
+          const next = finish ? await untilFinished(iterator.next(), finish) : await iterator.next();
+          addBusy(node.id, performance.now() - t0);
+          if (next.done) break;
+          await deliver(next.value);
+          count++;
+        }
+      };
+      if (!gate) await read((frames) => emit(node, frames));
+      else {
+        // The reader keeps pulling the camera while the feeder waits for room in the stages.
+        const feed = async () => {
+          for (let frames = await gate.take(); frames; frames = await gate.take()) await emit(node, frames);
+        };
+        await Promise.all([read((frames) => gate.offer(frames)).then(() => gate.end()), feed()]);
+        const { received, dropped } = gate.counts;
+        count = received - dropped;
       }
       closeOutputs(node);
     } else if (instance.role === 'stage') {
@@ -232,18 +253,28 @@ async function stream(
       closeOutputs(node);
     } else {
       for (;;) {
-        const inputs = await pullInputs(node);
-        if (!inputs) break;
+        const route: Route | undefined = gate ? await gate.nextRoute(node.id) : undefined;
+        if (gate && !route) {
+          const extra = await pullInputs(node);
+          if (extra) throw new KindPipeError('accounting', `sink '${node.id}' received frame ${Object.values(extra)[0].index} that the flow gate never let in`);
+          break;
+        }
+        const inputs = route?.kind === 'bypass' ? bypassInputs(node, route.frames) : await pullInputs(node);
+        if (!inputs) {
+          if (gate) throw new KindPipeError('accounting', `sink '${node.id}': the stages ended while the flow gate still expected a frame from them`);
+          break;
+        }
         throwIfAborted(abort.signal);
         const t0 = performance.now();
         await instance.impl.write(inputs);
         collectFrames();
         addBusy(node.id, performance.now() - t0);
+        if (gate && route?.kind === 'stages') gate.frameWritten(node.id);
         count++;
         if (++sunk % sinkCount === 0 && options.onProgress) {
           const elapsedS = (performance.now() - started) / 1000;
           const frames = sunk / sinkCount;
-          options.onProgress({ frames, total, elapsedS, fps: frames / Math.max(elapsedS, 1e-6) });
+          options.onProgress({ frames, total, elapsedS, fps: frames / Math.max(elapsedS, 1e-6), live: liveCounts() });
         }
       }
     }
@@ -253,6 +284,7 @@ async function stream(
   let firstError: unknown;
   const onAbort = () => {
     for (const channel of all) channel.fail(abort.signal.reason);
+    gate?.fail(abort.signal.reason);
   };
   abort.signal.addEventListener('abort', onAbort, { once: true });
   await Promise.all(
@@ -279,7 +311,73 @@ async function stream(
   const frames = entered;
   const msPerFrame: Record<string, number> = {};
   for (const [id, ms] of busyMs) msPerFrame[id] = frames > 0 ? ms / frames : 0;
-  return { frames, outputs, elapsedS: (performance.now() - started) / 1000, msPerFrame };
+  return { frames, outputs, elapsedS: (performance.now() - started) / 1000, msPerFrame, live: liveCounts() };
+}
+
+/**
+ * The flow gate of the graph's live source, if it has one. `passthrough` hands the camera's frame
+ * to every sink input, so each must take exactly what the source gives (no stage may change the
+ * size or the kind of the frames on the way).
+ */
+function liveGate(graph: BuiltGraph, instances: Map<string, Instance>, caps: Map<string, Record<string, Caps>>): FlowGate | undefined {
+  const live = [...instances.values()].filter((i) => i.role === 'source' && i.impl.live);
+  if (live.length === 0) return undefined;
+  const sources = graph.nodes.filter((n) => n.plugin.role === 'source');
+  const source = live[0];
+  if (source.role !== 'source' || !source.impl.live) return undefined;
+  if (sources.length > 1) {
+    throw new KindPipeError('config', `${graph.file}: node '${source.node.id}' is a live source with a flow policy, which needs it to be the graph's only source (found ${sources.map((s) => s.id).join(', ')}). Fix: run one pipeline per camera`);
+  }
+  const flow = source.impl.live.flow;
+  const sinks = graph.nodes.filter((n) => n.plugin.role === 'sink');
+  if (flow.policy === 'passthrough') {
+    const given = Object.values(caps.get(source.node.id)!);
+    if (given.length !== 1) throw new KindPipeError('config', `node '${source.node.id}': flow: passthrough needs a source with one output, it has ${given.length}`);
+    for (const sink of sinks) {
+      for (const [port, wants] of Object.entries(inputCapsOf(sink, caps))) {
+        if (wants.kind !== given[0].kind || wants.width !== given[0].width || wants.height !== given[0].height) {
+          throw new KindPipeError(
+            'caps',
+            `${graph.file}: node '${source.node.id}' has flow: passthrough, which writes camera frames (${describeCaps(given[0])}) straight to sink '${sink.id}', ` +
+              `but its input '${port}' gets ${describeCaps(wants)} from the stages. Fix: use flow: drop-oldest or block, or keep the size through the stages`,
+          );
+        }
+      }
+    }
+  }
+  return new FlowGate(flow, sinks.map((s) => s.id));
+}
+
+/** A camera frame routed around the stages, on every input port of a sink. */
+function bypassInputs(node: BuiltNode, frames: FrameSet): FrameSet {
+  const frame = Object.values(frames)[0];
+  return Object.fromEntries(Object.keys(node.inputs).map((port) => [port, frame]));
+}
+
+/** The source's next frame, or the end of its stream as soon as `finish` fires (a pending frame is left unread). */
+function untilFinished<T>(next: Promise<IteratorResult<T>>, finish: AbortSignal): Promise<IteratorResult<T>> {
+  const end: IteratorResult<T> = { done: true, value: undefined };
+  if (finish.aborted) {
+    next.catch(() => undefined);
+    return Promise.resolve(end);
+  }
+  return new Promise((resolve, reject) => {
+    const onFinish = () => {
+      next.catch(() => undefined);
+      resolve(end);
+    };
+    finish.addEventListener('abort', onFinish, { once: true });
+    next.then(
+      (result) => {
+        finish.removeEventListener('abort', onFinish);
+        resolve(result);
+      },
+      (error: unknown) => {
+        finish.removeEventListener('abort', onFinish);
+        reject(error);
+      },
+    );
+  });
 }
 
 function throwIfAborted(signal: AbortSignal): void {

@@ -1,4 +1,5 @@
 import type { Caps, CapsPattern } from '../caps.js';
+import type { FlowPolicy } from '../graph/flow-gate.js';
 import type { FrameSet } from '../frame.js';
 import type { Options, OptionsSchema } from '../options.js';
 import type { Logger } from '../logger.js';
@@ -49,6 +50,18 @@ export interface Source {
   open(): Promise<Record<string, Caps>>;
   frames(): AsyncIterable<FrameSet>;
   dispose(): void | Promise<void>;
+  /** Set by a live source (a camera); read after open(). */
+  live?: LiveInput;
+}
+
+/**
+ * A live input does not wait for the stages. The scheduler reads it eagerly and applies `flow`
+ * (core/graph/flow-gate.ts) between it and the stages; `reconnects` goes into progress and result.
+ */
+export interface LiveInput {
+  flow: FlowPolicy;
+  /** Times the input was lost and frames resumed. */
+  reconnects(): number;
 }
 
 export interface Stage {
@@ -70,6 +83,8 @@ export interface Sink {
 
 export interface SourcePlugin extends PluginBase {
   role: 'source';
+  /** A live input (a camera) that never ends by itself: an interrupt finishes the output instead of discarding it. */
+  live?: boolean;
   outputs: readonly OutputPort[];
   create(ctx: StageContext): Source;
 }

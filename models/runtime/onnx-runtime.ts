@@ -40,11 +40,11 @@ class OnnxSession implements ModelSession {
 
   async run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
     const tensors: Record<string, ort.Tensor> = {};
-    for (const [name, tensor] of Object.entries(feeds)) tensors[name] = new ort.Tensor('float32', tensor.data, tensor.dims);
+    for (const [name, tensor] of Object.entries(feeds)) tensors[name] = tensor.data instanceof Uint8Array ? new ort.Tensor('uint8', tensor.data, tensor.dims) : new ort.Tensor('float32', tensor.data, tensor.dims);
     const results = await this.session.run(tensors);
     const outputs: Record<string, TensorData> = {};
     for (const [name, tensor] of Object.entries(results)) {
-      outputs[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
+      outputs[name] = { data: tensor.data as Float32Array | Uint8Array, dims: tensor.dims };
     }
     return outputs;
   }

@@ -11,6 +11,7 @@ import { projectRoot } from '../../models/paths.js';
 import { createContainer } from '../container.js';
 import { loadPipeline } from '../load.js';
 import { loadExternalPlugins } from '../plugin-host/external-plugins.js';
+import { modelDetails } from './model-details.js';
 import { pluginDetails } from './describe.js';
 import { exitCodeFor, exitCodes } from './exit-codes.js';
 import { Reporter, type LogFormat } from './reporter.js';
@@ -29,7 +30,7 @@ usage:
   kind-pipe validate FILE [--set KEY=VALUE]...
   kind-pipe plugins [--json] [--pipeline FILE]     built-in, installed and FILE's plugins (docs/plugins.md)
   kind-pipe plugin new NAME                       scaffold a TypeScript stage plugin in ./NAME
-  kind-pipe describe PLUGIN
+  kind-pipe describe PLUGIN|MODEL
   kind-pipe models [--json]
   kind-pipe eval --pred DIR [--gt DIR] [--json]   PSNR/SSIM/LOE against ground truth, or no-reference stats
 
@@ -103,9 +104,14 @@ async function main(argv: string[]): Promise<number> {
     case 'describe': {
       const id = args.positional[0];
       const plugin = id ? plugins().get(id) : undefined;
+      const registry = container.get<ModelRegistry>(ModelRegistry);
+      if (!plugin && id && registry.ids().includes(id)) {
+        process.stdout.write(modelDetails(registry.get(id)) + '\n');
+        return exitCodes.ok;
+      }
       if (!plugin) {
-        const guess = id ? closest(id, [...plugins().keys()]) : undefined;
-        throw new KindPipeError('usage', `unknown plugin '${id ?? ''}'${guess ? `; did you mean '${guess}'?` : ''} Run 'kind-pipe plugins' for the list`);
+        const guess = id ? closest(id, [...plugins().keys(), ...registry.ids()]) : undefined;
+        throw new KindPipeError('usage', `unknown plugin or model '${id ?? ''}'${guess ? `; did you mean '${guess}'?` : ''} Run 'kind-pipe plugins' or 'kind-pipe models' for the lists`);
       }
       process.stdout.write(pluginDetails(plugin) + '\n');
       return exitCodes.ok;
@@ -115,19 +121,7 @@ async function main(argv: string[]): Promise<number> {
       const entries = registry.ids().map((id) => registry.get(id));
       if (args.json) process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
       else {
-        for (const e of entries) {
-          const params = Object.values(e.networks).reduce((s, n) => s + n.params, 0);
-          process.stdout.write(`${e.id.padEnd(12)} ${e.trained ? 'trained  ' : 'UNTRAINED'} ${(params / 1e6).toFixed(2)} M params  ${e.description}\n`);
-          for (const n of Object.values(e.networks)) {
-            process.stdout.write(
-              `${' '.repeat(14)}${n.role.padEnd(8)} ${n.trained ? `trained ${n.steps} steps, ${n.minutes} min` : 'untrained'}  sha256 ${n.sha256.slice(0, 12)}…` +
-                `  ${(n.params / 1e6).toFixed(2)} M  ${n.inputs.join(', ')} → ${n.outputs.join(', ')}\n`,
-            );
-          }
-          process.stdout.write(`${' '.repeat(14)}task     ${e.task}${e.task === 'kind' ? ' (low-light enhancement; stages kind.decom, kind.restore, kind.illumination)' : ''}\n`);
-          if (e.task === 'kind') process.stdout.write(`${' '.repeat(14)}input    rgb, NCHW f32 [1,3,H,W], 0..1 after a min-max stretch (stage normalize), any H×W\n`);
-          process.stdout.write(`${' '.repeat(14)}data     ${e.trainedOn}\n`);
-        }
+        for (const e of entries) process.stdout.write(modelDetails(e) + '\n');
         process.stdout.write(`\nAny other ONNX image model runs in stage model.image with path: and its contract (README, "Any ONNX model").\n`);
       }
       return exitCodes.ok;

@@ -1,4 +1,4 @@
-import type { Progress } from '../../core/graph/progress.js';
+import type { LiveCounts, Progress } from '../../core/graph/progress.js';
 import type { Logger } from '../../core/logger.js';
 
 export type LogFormat = 'text' | 'json';
@@ -35,7 +35,7 @@ export class Reporter implements Logger {
     if (this.format === 'json') {
       if (now - this.lastDraw < 1000 && !final) return;
       this.lastDraw = now;
-      this.event('progress', { frames: p.frames, total: p.total ?? null, fps: round(p.fps), elapsed_s: round(p.elapsedS), eta_s: eta(p) ?? null });
+      this.event('progress', { frames: p.frames, total: p.total ?? null, fps: round(p.fps), elapsed_s: round(p.elapsedS), eta_s: eta(p) ?? null, ...(p.live && { live: p.live }) });
       return;
     }
     const tty = this.stream.isTTY;
@@ -43,7 +43,7 @@ export class Reporter implements Logger {
     this.lastDraw = now;
     const left = eta(p);
     const counts = p.total ? `${p.frames}/${p.total} frames` : `${p.frames} frames`;
-    const text = `${bar(p)} ${counts}  ${p.fps.toFixed(2)} fps  ETA ${left === undefined ? '?' : clock(left)}`;
+    const text = `${bar(p)} ${counts}  ${p.fps.toFixed(2)} fps  ${p.live ? liveText(p.live) : `ETA ${left === undefined ? '?' : clock(left)}`}`;
     if (tty) {
       this.stream.write(`\r${text}\x1b[K`);
       this.barShown = true;
@@ -66,6 +66,11 @@ export class Reporter implements Logger {
     this.endProgress();
     this.stream.write(level === 'info' ? `${message}\n` : `${level}: ${message}\n`);
   }
+}
+
+/** A live source's counters, e.g. `received 310 · enhanced 120 · dropped 188 · passed 0 · reconnects 1`. */
+export function liveText(live: LiveCounts): string {
+  return `received ${live.received} · enhanced ${live.enhanced} · dropped ${live.dropped} · passed ${live.passed} · reconnects ${live.reconnects}`;
 }
 
 function bar(p: Progress): string {

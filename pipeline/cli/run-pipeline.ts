@@ -2,11 +2,12 @@ import { KindPipeError } from '../../core/errors.js';
 import type { BuiltGraph } from '../../core/graph/built-graph.js';
 import type { RunResult } from '../../core/graph/progress.js';
 import { runGraph } from '../../core/graph/scheduler.js';
+import { createProgressFeed, ProgressFeed } from '../../core/progress-feed.js';
 import type { Services } from '../../core/stage/plugin.js';
 import type { ExternalPlugins } from '../plugin-host/external-plugins.js';
 import { WorkerStage } from '../worker/worker-stage.js';
 import { exitCodes } from './exit-codes.js';
-import type { LogFormat, Reporter } from './reporter.js';
+import { liveText, type LogFormat, type Reporter } from './reporter.js';
 
 /**
  * Runs a built graph as `kind-pipe run` and `kind-pipe filter` do: heavy stages on worker threads,
@@ -22,20 +23,33 @@ export async function runPipeline(
   external?: Pick<ExternalPlugins, 'createWorkerStage'>,
 ): Promise<RunResult> {
   const stop = new AbortController();
+  const finish = new AbortController();
+  // A camera never ends by itself: the first Ctrl-C ends its stream and completes the output.
+  const live = graph.nodes.some((n) => n.plugin.role === 'source' && n.plugin.live);
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (++interrupts > 1) process.exit(exitCodes.interrupted);
+    if (live && ++interrupts === 1) {
+      reporter.warn(`${signal}: finishing: no more camera frames; the frames in flight are written and the output completed (press Ctrl-C again to stop and remove it)`);
+      finish.abort();
+      return;
+    }
+    if (++interrupts > (live ? 3 : 1)) process.exit(exitCodes.interrupted);
     reporter.warn(`${signal}: stopping; removing partial output (press Ctrl-C again to quit at once)`);
     stop.abort(new KindPipeError('cancelled', `stopped by ${signal}`));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   reporter.event('start', { pipeline: file, nodes: graph.nodes.map((n) => n.id) });
+  const progressFeed = createProgressFeed(); // the run's counters, for plugins that show them (sink.preview)
   const result = await runGraph(graph, {
     log: reporter,
     signal: stop.signal,
-    get: services.get,
-    onProgress: (p) => reporter.progress(p),
+    finish: finish.signal,
+    get: <T>(token: symbol) => (token === ProgressFeed ? (progressFeed as T) : services.get<T>(token)),
+    onProgress: (p) => {
+      reporter.progress(p);
+      progressFeed.publish(p);
+    },
     createWorkerStage: (node, ctx) => external?.createWorkerStage(node, ctx) ?? new WorkerStage(node, ctx),
     onNegotiated: (caps) => {
       for (const node of graph.nodes) {
@@ -46,9 +60,10 @@ export async function runPipeline(
   reporter.endProgress();
   const perStage = Object.entries(result.msPerFrame).map(([id, ms]) => `${id} ${ms.toFixed(1)}`).join(', ');
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  reporter.event('done', { frames: result.frames, outputs: result.outputs, elapsed_s: result.elapsedS, ms_per_frame: result.msPerFrame, peak_rss_mb: peakRssMb });
+  reporter.event('done', { frames: result.frames, outputs: result.outputs, elapsed_s: result.elapsedS, ms_per_frame: result.msPerFrame, peak_rss_mb: peakRssMb, ...(result.live && { live: result.live }) });
   if (log === 'text') {
     process.stderr.write(`done: ${result.frames} frames in ${result.elapsedS.toFixed(1)} s (${(result.frames / result.elapsedS).toFixed(2)} fps), peak RSS ${peakRssMb} MB; ms/frame: ${perStage}\n`);
+    if (result.live) process.stderr.write(`live: ${liveText(result.live)}\n`);
   }
   return result;
 }

@@ -11,7 +11,7 @@
  */
 import { tensorCaps } from '../../core/caps.js';
 import { asFloat, tensorFrame } from '../../core/frame.js';
-import type { ModelSession } from '../../core/model.js';
+import { floats, type ModelSession } from '../../core/model.js';
 import type { StagePlugin } from '../../core/stage/plugin.js';
 import { checkModel, dims, networkOptions, openNetwork } from './network.js';
 
@@ -39,8 +39,8 @@ export const kindDecom: StagePlugin = {
         const image = inputs.image;
         const out = await session.run({ image: { data: asFloat(image, 'kind.decom'), dims: dims(3, image) } });
         return {
-          reflectance: tensorFrame(image, 3, out.reflectance.data),
-          illumination: tensorFrame(image, 1, out.illumination.data),
+          reflectance: tensorFrame(image, 3, floats(out.reflectance, 'kind.decom')),
+          illumination: tensorFrame(image, 1, floats(out.illumination, 'kind.decom')),
         };
       },
       dispose: () => session?.dispose(),

@@ -13,7 +13,7 @@
  */
 import { tensorCaps } from '../../core/caps.js';
 import { asFloat, tensorFrame } from '../../core/frame.js';
-import type { ModelSession } from '../../core/model.js';
+import { floats, type ModelSession } from '../../core/model.js';
 import type { StagePlugin } from '../../core/stage/plugin.js';
 import { checkModel, dims, networkOptions, openNetwork } from './network.js';
 
@@ -64,7 +64,7 @@ export const kindIllumination: StagePlugin = {
           illumination: { data: light, dims: dims(1, frame) },
           ratio: { data: Float32Array.of(ratio), dims: [1] },
         });
-        return { adjusted: { ...tensorFrame(frame, 1, out.adjusted.data), meta: { ...frame.meta, ratio } } };
+        return { adjusted: { ...tensorFrame(frame, 1, floats(out.adjusted, 'kind.illumination')), meta: { ...frame.meta, ratio } } };
       },
       dispose: () => session?.dispose(),
     };

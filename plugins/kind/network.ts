@@ -11,7 +11,10 @@ export const networkOptions: OptionsSchema = {
 
 export function checkModel(options: Options, services: Services): { option: string; message: string }[] {
   try {
-    services.get<ModelRegistry>(ModelRegistry).get(String(options.model));
+    const entry = services.get<ModelRegistry>(ModelRegistry).get(String(options.model));
+    if (entry.task !== 'kind') {
+      return [{ option: 'model', message: `model '${entry.id}' is not a KinD model (task: ${entry.task}). Fix: run it with plugin model.image (model: ${entry.id}), or name a KinD model here (kind, kind-lite)` }];
+    }
     return [];
   } catch (error) {
     return [{ option: 'model', message: KindPipeError.is(error) ? error.message : String(error) }];

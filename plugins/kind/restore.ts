@@ -11,7 +11,7 @@
  */
 import { tensorCaps } from '../../core/caps.js';
 import { asFloat, tensorFrame } from '../../core/frame.js';
-import type { ModelSession } from '../../core/model.js';
+import { floats, type ModelSession } from '../../core/model.js';
 import type { StagePlugin } from '../../core/stage/plugin.js';
 import { checkModel, dims, networkOptions, openNetwork } from './network.js';
 
@@ -41,7 +41,7 @@ export const kindRestore: StagePlugin = {
           reflectance: { data: asFloat(reflectance, 'kind.restore'), dims: dims(3, reflectance) },
           illumination: { data: asFloat(illumination, 'kind.restore'), dims: dims(1, illumination) },
         });
-        return { restored: tensorFrame(reflectance, 3, out.restored.data) };
+        return { restored: tensorFrame(reflectance, 3, floats(out.restored, 'kind.restore')) };
       },
       dispose: () => session?.dispose(),
     };

@@ -50,7 +50,7 @@ export function tensorSize(dims: readonly number[], layout: ImageContract['layou
 }
 
 /** Reads pixel (x, y) of a model output as RGB 0..1 into `into`. */
-export function unpackPixel(data: Float32Array, size: { width: number; height: number }, x: number, y: number, contract: ImageContract, into: Float32Array): void {
+export function unpackPixel(data: Float32Array | Uint8Array, size: { width: number; height: number }, x: number, y: number, contract: ImageContract, into: Float32Array): void {
   const [gain, offset] = toModel[contract.range];
   const plane = size.width * size.height;
   const p = y * size.width + x;

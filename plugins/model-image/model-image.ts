@@ -25,7 +25,7 @@ import { asBytes, videoFrame } from '../../core/frame.js';
 import { runtimeOptionSchema, type ModelSession } from '../../core/model.js';
 import type { StagePlugin } from '../../core/stage/plugin.js';
 import { packTensor, tensorSize, unpackPixel, type ImageContract } from './contract.js';
-import { checkSource, openModel, runtimeOptions } from './session.js';
+import { checkContract, checkSource, openModel, runtimeOptions } from './session.js';
 import { feather, spans } from './tiles.js';
 
 export const modelImage: StagePlugin = {
@@ -43,6 +43,7 @@ export const modelImage: StagePlugin = {
     layout: { type: 'string', description: 'tensor layout of input and output', default: 'NCHW', enum: ['NCHW', 'NHWC'] },
     range: { type: 'string', description: 'pixel value range of input and output', default: '0..1', enum: ['0..1', '0..255', '-1..1'] },
     order: { type: 'string', description: 'channel order of input and output', default: 'rgb', enum: ['rgb', 'bgr'] },
+    dtype: { type: 'string', description: "tensor element type; uint8 (with range '0..255') hands NHWC rgb frames over without conversion", default: 'float32', enum: ['float32', 'uint8'] },
     multiple: { type: 'integer', description: 'H and W must be multiples of this: frames are edge-padded, then cropped back', default: 1, min: 1, max: 256 },
     scale: { type: 'integer', description: 'output size / input size (2 for a ×2 super-resolution model)', default: 1, min: 1, max: 8 },
     tile: { type: 'integer', description: 'tile size in input pixels for frames larger than it (0: whole frames)', default: 0, min: 0, max: 16384 },
@@ -60,6 +61,10 @@ export const modelImage: StagePlugin = {
   example: "plugin: model.image\ninputs: { video: decode }\noptions: { path: my-enhancer.onnx, layout: NCHW, range: '0..1', multiple: 8, scale: 1 }",
   check(options, services) {
     const problems = checkSource(options, services);
+    problems.push(...checkContract(options, services));
+    if (options.dtype === 'uint8' && options.range !== '0..255') {
+      problems.push({ option: 'range', message: `dtype uint8 carries 0..255 values, not ${String(options.range)}. Fix: range: '0..255'` });
+    }
     const tile = Number(options.tile);
     const multiple = Number(options.multiple);
     if (tile > 0) {
@@ -88,11 +93,17 @@ export const modelImage: StagePlugin = {
     let output = '';
     const pixel = new Float32Array(3);
     const pad = (n: number) => Math.ceil(n / multiple) * multiple;
+    const direct = (width: number, height: number) =>
+      o.dtype === 'uint8' && contract.layout === 'NHWC' && contract.order === 'rgb' && pad(width) === width && pad(height) === height && (tile === 0 || (width <= tile && height <= tile));
+
+    const uint8 = o.dtype === 'uint8';
 
     async function run(rgb: Float32Array, stride: number, region: { x: number; y: number; width: number; height: number }) {
       const padded = { width: pad(region.width), height: pad(region.height) };
       const dims = contract.layout === 'NCHW' ? [1, 3, padded.height, padded.width] : [1, padded.height, padded.width, 3];
-      const result = (await session.run({ [input]: { data: packTensor(rgb, stride, region, padded, contract), dims } }))[output];
+      const packed = packTensor(rgb, stride, region, padded, contract);
+      const data = uint8 ? Uint8Array.from(packed, Math.round) : packed;
+      const result = (await session.run({ [input]: { data, dims } }))[output];
       const size = tensorSize(result.dims, contract.layout);
       if (size.channels !== 3 || size.width !== padded.width * scale || size.height !== padded.height * scale) {
         throw new KindPipeError(
@@ -117,6 +128,15 @@ export const modelImage: StagePlugin = {
         const frame = inputs.video;
         const bytes = asBytes(frame, 'model.image');
         const { width, height } = frame;
+        if (direct(width, height)) {
+          // The frame already is the model's tensor (uint8 NHWC rgb, no padding, one tile).
+          const result = (await session.run({ [input]: { data: bytes, dims: [1, height, width, 3] } }))[output];
+          const size = tensorSize(result.dims, 'NHWC');
+          if (result.data instanceof Uint8Array && size.channels === 3 && size.width === width * scale && size.height === height * scale) {
+            return { video: { ...videoFrame(frame, result.data), width: size.width, height: size.height } };
+          }
+          throw new KindPipeError('caps', `model.image '${ctx.nodeId}': for a ${width}×${height} uint8 input the model gave [${result.dims.join(',')}] ${result.data.constructor.name}, expected [1,${height * scale},${width * scale},3] uint8. Fix: check scale, layout and dtype`);
+        }
         const rgb = toUnit(bytes, o.global === 'stats');
         const outWidth = width * scale;
         const sum = new Float32Array(outWidth * height * scale * 3);

@@ -2,9 +2,32 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { KindPipeError } from '../../core/errors.js';
-import { ModelRegistry, ModelRuntime, type ModelSession, type RuntimeOptions } from '../../core/model.js';
+import { ModelRegistry, ModelRuntime, type ImageModelContract, type ModelSession, type RuntimeOptions } from '../../core/model.js';
 import type { Options, OptionProblem } from '../../core/options.js';
 import type { Services } from '../../core/stage/plugin.js';
+
+const contractOptions = ['layout', 'range', 'order', 'dtype', 'multiple', 'scale', 'global'] as const;
+
+/**
+ * A registry model states its contract (models/<folder>/weights/manifest.json); the node must state
+ * the same, so that the pipeline file says what the model does (a ×2 model reads `scale: 2`).
+ */
+export function checkContract(options: Options, services: Services): OptionProblem[] {
+  if (!String(options.model)) return [];
+  let contract: ImageModelContract | undefined;
+  try {
+    contract = services.get<ModelRegistry>(ModelRegistry).get(String(options.model)).networks[networkRole(options, services)]?.contract;
+  } catch {
+    return []; // checkSource names the problem
+  }
+  if (!contract) return [];
+  return contractOptions
+    .filter((key) => String(options[key]) !== String(contract[key]))
+    .map((key) => ({
+      option: key,
+      message: `model '${String(options.model)}' takes ${key} ${String(contract[key])}, the node says ${String(options[key])}. Fix: ${key}: ${typeof contract[key] === 'number' ? contract[key] : `'${contract[key]}'`} (see 'kind-pipe models')`,
+    }));
+}
 
 /** A `path:` is relative to the current folder, like every path in a pipeline file. */
 export function modelFile(options: Options): string {

@@ -24,3 +24,22 @@ export function toLuma(bytes: Uint8Array): void {
     bytes[i + 2] = y;
   }
 }
+
+/** Mean Rec. 601 luma (0..255) of an rgb24 frame over every `step`-th pixel. */
+export function meanLuma(bytes: Uint8Array, step: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i + 2 < bytes.length; i += 3 * step) {
+    sum += 0.299 * bytes[i] + 0.587 * bytes[i + 1] + 0.114 * bytes[i + 2];
+    count++;
+  }
+  return count ? sum / count : 0;
+}
+
+/** Multiplies every byte by `factor`, rounding and clamping to 0..255, in place. */
+export function scaleBytes(bytes: Uint8Array, factor: number): void {
+  for (let i = 0; i < bytes.length; i++) {
+    const v = bytes[i] * factor + 0.5;
+    bytes[i] = v >= 255 ? 255 : v;
+  }
+}

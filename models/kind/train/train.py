@@ -55,10 +55,13 @@ def load_images(split, limit=None):
 
 
 class Pairs:
-    """Random (low, normal) patch batches; all randomness from one numpy Generator."""
+    """Random (low, normal) patch batches; all randomness from one numpy Generator.
 
-    def __init__(self, images, rng):
-        self.images, self.rng = images, rng
+    Stretched as at KinD's inference by default; `stretched=False` gives the frames as the camera
+    and the photo are (models/fast trains on those)."""
+
+    def __init__(self, images, rng, stretched=True):
+        self.images, self.rng, self.stretched = images, rng, stretched
 
     def batch(self, n, size):
         lows, highs = [], []
@@ -76,6 +79,8 @@ class Pairs:
             low, _ = degrade(crop, self.rng)
             lows.append(low)
             highs.append(crop)
+        if not self.stretched:
+            return to_tensor(lows), to_tensor(highs)
         return stretch(to_tensor(lows)), stretch(to_tensor(highs))
 
 
