@@ -67,16 +67,18 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--scale', type=int, default=2)
     ap.add_argument('--out', default=WEIGHTS, help='weights folder (default models/sr/weights)')
+    ap.add_argument('--run', default='', help='run folder under train/runs/ (default x<scale>)')
     args = ap.parse_args()
     model_id = f'sr-x{args.scale}'
     file = f'{model_id}.onnx'
-    ckpt_path = os.path.join(RUNS, f'x{args.scale}', 'latest.pt')
+    run = args.run or f'x{args.scale}'
+    ckpt_path = os.path.join(RUNS, run, 'latest.pt')
     net = nets.build(args.scale)
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location='cpu')
         net.load_state_dict(ck['model'])
         info = {'trained': ck['step'] > 0, 'steps': ck['step'], 'minutes': round(ck['minutes'], 1),
-                'source': f'train/runs/x{args.scale}/latest.pt'}
+                'source': f'train/runs/{run}/latest.pt'}
     else:
         raise SystemExit(f'{ckpt_path} not found: train first (models/sr/train/train.py --scale {args.scale})')
     os.makedirs(args.out, exist_ok=True)

@@ -115,8 +115,11 @@ def main():
     ap.add_argument('--val-every', type=int, default=1000)
     ap.add_argument('--limit-images', type=int, default=0, help='use only the first N training images (smoke runs)')
     ap.add_argument('--run', default='', help='run folder under runs/ (default x<scale>)')
+    ap.add_argument('--init', default='', help="start from this checkpoint's weights (fresh optimiser and schedule) when the run has none")
+    ap.add_argument('--loss', choices=['l1', 'l2'], default='l1', help='l2 for a PSNR-oriented fine-tune after l1 training')
+    ap.add_argument('--threads', type=int, default=1)
     args = ap.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     run = os.path.join(HERE, 'runs', args.run or f'x{args.scale}')
     os.makedirs(run, exist_ok=True)
@@ -132,12 +135,19 @@ def main():
     net = nets.build(args.scale)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     step, minutes_before = 0, 0.0
+    origin = 0.0  # training minutes at which this run's learning-rate schedule starts
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location='cpu')
         net.load_state_dict(ck['model'])
         opt.load_state_dict(ck['opt'])
-        step, minutes_before = ck['step'], ck['minutes']
+        step, minutes_before, origin = ck['step'], ck['minutes'], ck.get('origin', 0.0)
         say(f'resumed {ckpt_path} at step {step}, {minutes_before:.1f} min trained')
+    elif args.init:
+        ck = torch.load(args.init, map_location='cpu')
+        net.load_state_dict(ck['model'])
+        step, minutes_before = ck['step'], ck['minutes']
+        origin = minutes_before
+        say(f'initialised from {args.init} (step {ck["step"]}, {ck["minutes"]:.1f} min); its training continues in this run')
 
     t0 = time.time()
     paths = split_files('train')
@@ -151,21 +161,21 @@ def main():
     def save():
         torch.save({'model': net.state_dict(), 'opt': opt.state_dict(), 'step': step,
                     'minutes': minutes_before + (time.time() - start) / 60, 'scale': args.scale,
-                    'args': vars(args)}, ckpt_path + '.tmp')
+                    'origin': origin, 'args': vars(args)}, ckpt_path + '.tmp')
         os.replace(ckpt_path + '.tmp', ckpt_path)
 
     start = time.time()
     loss_sum, n = 0.0, 0
-    if step == 0:
-        say('val psnr net %.2f bicubic %.2f (untrained)' % validate(net, pairs, args.scale))
+    if step == 0 or (args.init and minutes_before == origin):
+        say('val psnr net %.2f bicubic %.2f (%s)' % (validate(net, pairs, args.scale) + ('from --init' if args.init else 'untrained',)))
     while (time.time() - start) / 60 < args.minutes:
-        progress = min(1.0, (minutes_before + (time.time() - start) / 60) / args.plan_minutes)
+        progress = min(1.0, (minutes_before - origin + (time.time() - start) / 60) / args.plan_minutes)
         lr = args.lr_min + (args.lr - args.lr_min) * 0.5 * (1 + math.cos(math.pi * progress))
         for g in opt.param_groups:
             g['lr'] = lr
         rng = np.random.default_rng([args.seed, step])
         x, y = batch(images, rng, args.batch, args.patch, args.scale)
-        loss = F.l1_loss(net(x), y)
+        loss = F.l1_loss(net(x), y) if args.loss == 'l1' else F.mse_loss(net(x), y)
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 0.5)
