@@ -232,11 +232,9 @@ def train(args):
 
 
 def export(args):
-    import hashlib
     import json
 
-    import onnx
-    from onnx_weights import to_fp16_initializers
+    from onnx_weights import export_fp16, sha256
 
     ck = torch.load(os.path.join(RUN, 'latest.pt'), map_location='cpu')
     net = FastCurve()
@@ -245,15 +243,11 @@ def export(args):
     wrapped = Uint8Io(net).eval()
     os.makedirs(WEIGHTS, exist_ok=True)
     path = os.path.join(WEIGHTS, 'kind-fast.onnx')
-    tmp = path + '.tmp'
     dummy = torch.randint(0, 256, (1, 90, 160, 3), dtype=torch.uint8)
-    torch.onnx.export(wrapped, dummy, tmp, input_names=['frame'], output_names=['enhanced'], opset_version=13,
-                      dynamic_axes={'frame': {1: 'H', 2: 'W'}, 'enhanced': {1: 'H', 2: 'W'}})
-    model = onnx.load(tmp)
-    names = {init.name for init in model.graph.initializer if init.name.startswith('net.')}
-    onnx.save(to_fp16_initializers(model, names), tmp)
-    os.replace(tmp, path)
-    digest = hashlib.sha256(open(path, 'rb').read()).hexdigest()
+    export_fp16(wrapped, dummy, path + '.tmp', ['frame'], ['enhanced'],
+                {'frame': {1: 'H', 2: 'W'}, 'enhanced': {1: 'H', 2: 'W'}}, 'kind-pipe models/fast/train/fast.py')
+    os.replace(path + '.tmp', path)
+    digest = sha256(path)
     m = validate(net, val_set())
     manifest = {
         'format': 'onnx opset 13, batch 1, dynamic H and W, uint8 NHWC RGB in and out, fp16 initializers cast to fp32',

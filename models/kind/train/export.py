@@ -9,17 +9,14 @@ seeded random init is exported with trained=false so the runtime has files to lo
     /usr/bin/python3 models/kind/train/export.py --only decom
 """
 import argparse
-import hashlib
 import json
 import os
-import tempfile
 import time
 
-import onnx
 import torch
 
 import nets
-from onnx_weights import to_fp16_initializers
+from onnx_weights import export_fp16, sha256
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WEIGHTS = os.path.join(HERE, '..', 'weights')
@@ -62,24 +59,7 @@ def export_onnx(net, stage, path):
     args = tuple(torch.rand(1) * 4 + 1 if n == 'ratio' else torch.rand(1, CHANNELS[n], 37, 53)
                  for n in ins)
     axes = {n: {2: 'H', 3: 'W'} for n in ins + outs if n != 'ratio'}
-    with tempfile.TemporaryDirectory() as tmp:
-        raw = os.path.join(tmp, 'raw.onnx')
-        torch.onnx.export(net, args, raw, opset_version=13, input_names=ins, output_names=outs,
-                          dynamic_axes=axes, do_constant_folding=True)
-        model = onnx.load(raw)
-    names = set(net.state_dict())
-    found = {i.name for i in model.graph.initializer}
-    if not names <= found:
-        raise RuntimeError(f'{stage}: parameters renamed by export: {sorted(names - found)[:5]}')
-    to_fp16_initializers(model, names)
-    model.producer_name = 'kind-pipe models/kind/train/export.py'
-    onnx.checker.check_model(model)
-    onnx.save(model, path)
-
-
-def sha256(path):
-    with open(path, 'rb') as f:
-        return hashlib.sha256(f.read()).hexdigest()
+    export_fp16(net, args, path, ins, outs, axes, 'kind-pipe models/kind/train/export.py')
 
 
 def main():

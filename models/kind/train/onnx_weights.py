@@ -4,6 +4,10 @@ Shipped files store each parameter as an fp16 initializer named '<param>.fp16'
 followed by a Cast to float named '<param>', so onnxruntime computes in fp32 while
 the files stay half size.
 """
+import hashlib
+import os
+import tempfile
+
 import numpy as np
 import onnx
 import torch
@@ -50,3 +54,27 @@ def load_onnx_into(net, path):
         raise KeyError(f'{path}: no initializer for {missing[:5]}; was it exported by export.py?')
     net.load_state_dict({k: torch.from_numpy(params[k]).reshape(state[k].shape) for k in state})
     return net
+
+
+def export_fp16(net, args, path, input_names, output_names, dynamic_axes, producer):
+    """torch.onnx.export of `net` (opset 13) with every parameter as an fp16 initializer + Cast,
+    checked, then written to `path`. Fails when the export renamed a parameter (the weights
+    could then not be loaded back by load_onnx_into)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = os.path.join(tmp, 'raw.onnx')
+        torch.onnx.export(net, args, raw, opset_version=13, input_names=input_names,
+                          output_names=output_names, dynamic_axes=dynamic_axes, do_constant_folding=True)
+        model = onnx.load(raw)
+    names = set(net.state_dict())
+    found = {i.name for i in model.graph.initializer}
+    if not names <= found:
+        raise RuntimeError(f'{path}: parameters renamed by export: {sorted(names - found)[:5]}')
+    to_fp16_initializers(model, names)
+    model.producer_name = producer
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
+def sha256(path):
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()

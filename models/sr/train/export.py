@@ -11,21 +11,18 @@ computes in fp32. Can run while training goes on (it only reads the checkpoint).
     /usr/bin/python3 models/sr/train/export.py              # x2
 """
 import argparse
-import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 
-import onnx
 import torch
 
 import net as nets
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', '..', 'kind', 'train'))
-from onnx_weights import to_fp16_initializers  # noqa: E402
+from onnx_weights import export_fp16, sha256  # noqa: E402
 
 WEIGHTS = os.path.join(HERE, '..', 'weights')
 RUNS = os.path.join(HERE, 'runs')
@@ -41,26 +38,8 @@ def io_spec(name, scale=1):
 
 def export_onnx(net, path):
     net.eval()
-    with tempfile.TemporaryDirectory() as tmp:
-        raw = os.path.join(tmp, 'raw.onnx')
-        torch.onnx.export(net, (torch.rand(1, 3, 37, 53),), raw, opset_version=13,
-                          input_names=['image'], output_names=['upscaled'],
-                          dynamic_axes={'image': {2: 'H', 3: 'W'}, 'upscaled': {2: 'sH', 3: 'sW'}},
-                          do_constant_folding=True)
-        model = onnx.load(raw)
-    names = set(net.state_dict())
-    found = {i.name for i in model.graph.initializer}
-    if not names <= found:
-        raise RuntimeError(f'parameters renamed by export: {sorted(names - found)[:5]}')
-    to_fp16_initializers(model, names)
-    model.producer_name = 'kind-pipe models/sr/train/export.py'
-    onnx.checker.check_model(model)
-    onnx.save(model, path)
-
-
-def sha256(path):
-    with open(path, 'rb') as f:
-        return hashlib.sha256(f.read()).hexdigest()
+    export_fp16(net, (torch.rand(1, 3, 37, 53),), path, ['image'], ['upscaled'],
+                {'image': {2: 'H', 3: 'W'}, 'upscaled': {2: 'sH', 3: 'sW'}}, 'kind-pipe models/sr/train/export.py')
 
 
 def main():
