@@ -52,9 +52,9 @@ def main():
     file = f'{model_id}.onnx'
     run = args.run or f'x{args.scale}'
     ckpt_path = os.path.join(RUNS, run, 'latest.pt')
-    net = nets.build(args.scale)
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location='cpu')
+        net = nets.build(args.scale, blocks=nets.blocks_in(ck['model']))
         net.load_state_dict(ck['model'])
         info = {'trained': ck['step'] > 0, 'steps': ck['step'], 'minutes': round(ck['minutes'], 1),
                 'source': f'train/runs/{run}/latest.pt'}

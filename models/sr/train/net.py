@@ -53,3 +53,21 @@ def build(scale=2, channels=32, blocks=3):
 
 def count_params(net):
     return sum(p.numel() for p in net.parameters())
+
+
+def blocks_in(names):
+    """How many residual blocks a state dict (or ONNX initializer list) with these names holds."""
+    return len({n.split('.')[1] for n in names if n.startswith('body.')})
+
+
+def deepen_from(net, state):
+    """Loads a shallower net's weights into `net`; the extra blocks start as the identity
+    (conv2 zero), so the deeper net begins exactly where the shallow one ended."""
+    missing, unexpected = net.load_state_dict(state, strict=False)
+    if unexpected:
+        raise KeyError(f'weights not in the deeper net: {unexpected[:5]}')
+    with torch.no_grad():
+        for i in range(blocks_in(state), len(net.body)):
+            net.body[i].conv2.weight.zero_()
+            net.body[i].conv2.bias.zero_()
+    return net

@@ -19,7 +19,7 @@ import net as nets
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', '..', 'kind', 'train'))
-from onnx_weights import load_onnx_into  # noqa: E402
+from onnx_weights import load_onnx_into, onnx_params  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
 
@@ -36,7 +36,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(1)
     path = args.onnx or os.path.join(HERE, '..', 'weights', f'sr-x{args.scale}.onnx')
-    net = load_onnx_into(nets.build(args.scale), path).eval()
+    net = load_onnx_into(nets.build(args.scale, blocks=nets.blocks_in(onnx_params(path))), path).eval()
     x = torch.rand(1, 3, h, w, generator=torch.Generator().manual_seed(args.seed))
     with torch.no_grad():
         y = net(x)

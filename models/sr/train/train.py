@@ -118,6 +118,7 @@ def main():
     ap.add_argument('--init', default='', help="start from this checkpoint's weights (fresh optimiser and schedule) when the run has none")
     ap.add_argument('--loss', choices=['l1', 'l2'], default='l1', help='l2 for a PSNR-oriented fine-tune after l1 training')
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--blocks', type=int, default=3, help='residual blocks; with --init from a shallower net the extra ones start as the identity')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -132,7 +133,7 @@ def main():
         log.write(line + '\n')
         log.flush()
 
-    net = nets.build(args.scale)
+    net = nets.build(args.scale, blocks=args.blocks)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     step, minutes_before = 0, 0.0
     origin = 0.0  # training minutes at which this run's learning-rate schedule starts
@@ -144,7 +145,7 @@ def main():
         say(f'resumed {ckpt_path} at step {step}, {minutes_before:.1f} min trained')
     elif args.init:
         ck = torch.load(args.init, map_location='cpu')
-        net.load_state_dict(ck['model'])
+        nets.deepen_from(net, ck['model'])
         step, minutes_before = ck['step'], ck['minutes']
         origin = minutes_before
         say(f'initialised from {args.init} (step {ck["step"]}, {ck["minutes"]:.1f} min); its training continues in this run')
