@@ -25,3 +25,11 @@ export function buildPipeline(binding: GstBinding, description: string, where: s
     throw new KindPipeError('config', `${where} option 'pipeline': GStreamer cannot build '${description}': ${(error as Error).message}`);
   }
 }
+
+/** check()'s problems for a node's `pipeline` option: the binding is there and GStreamer parses `description`. */
+export function pipelineProblems(description: string): { option: string; message: string }[] {
+  const binding = loadBinding();
+  if (binding instanceof Error) return [{ option: 'pipeline', message: `option 'pipeline': ${binding.message}` }];
+  const problem = parseProblem(binding, description);
+  return problem ? [{ option: 'pipeline', message: `option 'pipeline': ${problem}` }] : [];
+}

@@ -25,9 +25,9 @@ import type { Caps } from '../../core/caps.js';
 import { KindPipeError } from '../../core/errors.js';
 import { asBytes } from '../../core/frame.js';
 import type { SinkPlugin } from '../../core/stage/plugin.js';
-import { loadBinding, type GstAppSrc, type GstPipeline } from './binding.js';
+import type { GstAppSrc, GstPipeline } from './binding.js';
 import { describeBusError, PipelineBus, type BusError } from './bus.js';
-import { buildPipeline, parseProblem, requireBinding } from './gst-pipeline.js';
+import { buildPipeline, pipelineProblems, requireBinding } from './gst-pipeline.js';
 import { sinkLine } from './launch-lines.js';
 import { toFraction } from './rate.js';
 import { padRows, rgbStride } from './rows.js';
@@ -52,10 +52,7 @@ export const sinkGst: SinkPlugin = {
         return [{ option: 'pipeline', message: `option 'pipeline': filesink location ${resolve(line.location)}: folder ${folder} does not exist. Fix: mkdir -p ${folder}, or choose another location` }];
       }
     }
-    const binding = loadBinding();
-    if (binding instanceof Error) return [{ option: 'pipeline', message: `option 'pipeline': ${binding.message}` }];
-    const problem = parseProblem(binding, line.description);
-    return problem ? [{ option: 'pipeline', message: `option 'pipeline': ${problem}` }] : [];
+    return pipelineProblems(line.description);
   },
   create(ctx) {
     const where = `node '${ctx.nodeId}' (sink.gst)`;

@@ -19,9 +19,9 @@ import type { Caps } from '../../core/caps.js';
 import { KindPipeError } from '../../core/errors.js';
 import type { FrameSet } from '../../core/frame.js';
 import type { SourcePlugin } from '../../core/stage/plugin.js';
-import { loadBinding, type GstAppSink, type GstPipeline } from './binding.js';
+import type { GstAppSink, GstPipeline } from './binding.js';
 import { describeBusError, PipelineBus } from './bus.js';
-import { buildPipeline, parseProblem, requireBinding } from './gst-pipeline.js';
+import { buildPipeline, pipelineProblems, requireBinding } from './gst-pipeline.js';
 import { sourceLine } from './launch-lines.js';
 import { parseFraction } from './rate.js';
 import { unpadRows } from './rows.js';
@@ -47,10 +47,7 @@ export const sourceGst: SourcePlugin = {
   check(options) {
     const line = sourceLine(String(options.pipeline));
     if ('problem' in line) return [{ option: 'pipeline', message: `option 'pipeline' ${line.problem}` }];
-    const binding = loadBinding();
-    if (binding instanceof Error) return [{ option: 'pipeline', message: `option 'pipeline': ${binding.message}` }];
-    const problem = parseProblem(binding, line.description);
-    return problem ? [{ option: 'pipeline', message: `option 'pipeline': ${problem}` }] : [];
+    return pipelineProblems(line.description);
   },
   create(ctx) {
     const where = `node '${ctx.nodeId}' (source.gst)`;
