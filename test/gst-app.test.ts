@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { registerCompletionHandler } from 'ava';
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,12 @@ import { loadBinding } from '../plugins/gst-app/binding.js';
 import { sinkGst } from '../plugins/gst-app/sink-gst.js';
 import { sourceGst } from '../plugins/gst-app/source-gst.js';
 import { cli, exists, probe, tempDir } from './helpers.js';
+
+// gstreamer-superficial polls each pipeline's bus on a libuv pool thread until the pipeline
+// reaches NULL; a pipeline left mid-transition kept this process alive once in CI ("Failed to
+// exit", 5-minute timeout) after every test had passed. AVA's documented remedy for lingering
+// native handles: exit once the run is complete (it does not hide a failure).
+registerCompletionHandler(() => process.exit());
 
 // Issue #4 part 2: source.gst and sink.gst over real GStreamer pipelines (videotestsrc, decodebin,
 // x264enc/mp4mux, filesink), checked with ffmpeg/ffprobe.
