@@ -35,7 +35,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', '..', 'kind', 'train'))
 from degrade import degrade  # noqa: E402
-from train import Pairs, load_images, psnr, ssim, to_tensor  # noqa: E402
+from train import Pairs, load_images, psnr, run_logger, save, ssim, to_tensor  # noqa: E402
 
 WEIGHTS = os.path.join(HERE, '..', 'weights')
 RUN = os.path.join(HERE, 'runs')
@@ -145,21 +145,10 @@ def validate(net, val):
             for s, v in res.items() for i, m in enumerate(['psnr', 'ssim'])}
 
 
-def save(path, **state):
-    tmp = path + '.tmp'
-    torch.save(state, tmp)
-    os.replace(tmp, path)
-
-
 def train(args):
     torch.set_num_threads(args.threads)
     os.makedirs(RUN, exist_ok=True)
-    log = open(os.path.join(RUN, 'train.log'), 'a', buffering=1)
-
-    def say(msg):
-        line = time.strftime('%Y-%m-%d %H:%M:%S ') + msg
-        print(line, flush=True)
-        log.write(line + '\n')
+    say = run_logger(RUN)
 
     torch.manual_seed(args.seed)
     net = FastCurve()

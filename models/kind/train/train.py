@@ -305,6 +305,17 @@ def validate(stage, net, val, ctx):
     return m
 
 
+def run_logger(folder):
+    """A `say(msg)` that prints a timestamped line and appends it to folder/train.log."""
+    log = open(os.path.join(folder, 'train.log'), 'a', buffering=1)
+
+    def say(msg):
+        line = time.strftime('%Y-%m-%d %H:%M:%S ') + msg
+        print(line, flush=True)
+        log.write(line + '\n')
+    return say
+
+
 def save(path, **state):
     tmp = path + '.tmp'
     torch.save(state, tmp)
@@ -338,12 +349,7 @@ def main():
     name = stage.name()
     run = os.path.join(HERE, 'runs', name)
     os.makedirs(run, exist_ok=True)
-    log = open(os.path.join(run, 'train.log'), 'a', buffering=1)
-
-    def say(msg):
-        line = time.strftime('%Y-%m-%d %H:%M:%S ') + msg
-        print(line, flush=True)
-        log.write(line + '\n')
+    say = run_logger(run)
 
     started = time.time()
     deadline = None
