@@ -1,5 +1,6 @@
-import test, { registerCompletionHandler } from 'ava';
-import { execFile } from 'node:child_process';
+import test from 'ava';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,16 +9,11 @@ import type { Frame } from '../core/frame.js';
 import { silentLogger } from '../core/logger.js';
 import { resolveOptions } from '../core/options.js';
 import type { Sink, Source } from '../core/stage/plugin.js';
+import { projectRoot } from '../models/paths.js';
 import { loadBinding } from '../plugins/gst-app/binding.js';
 import { sinkGst } from '../plugins/gst-app/sink-gst.js';
 import { sourceGst } from '../plugins/gst-app/source-gst.js';
 import { cli, exists, probe, tempDir } from './helpers.js';
-
-// gstreamer-superficial polls each pipeline's bus on a libuv pool thread until the pipeline
-// reaches NULL; a pipeline left mid-transition kept this process alive once in CI ("Failed to
-// exit", 5-minute timeout) after every test had passed. AVA's documented remedy for lingering
-// native handles: exit once the run is complete (it does not hide a failure).
-registerCompletionHandler(() => process.exit());
 
 // Issue #4 part 2: source.gst and sink.gst over real GStreamer pipelines (videotestsrc, decodebin,
 // x264enc/mp4mux, filesink), checked with ffmpeg/ffprobe.
@@ -231,4 +227,22 @@ gstSerial('passthrough throughput at 1280×720: source.gst videotestsrc → sink
   t.log(`1280×720 RGB passthrough: ${frames} frames at ${fps.toFixed(0)} fps (open, pull, push, end of stream included)`);
   t.is(frames, count);
   t.true(fps > 20, `${fps.toFixed(1)} fps: far above the stream's 5 fps, so nothing waits for the clock`);
+});
+
+// A bus-poll thread left waiting on a stopped pipeline kept this test file's process from exiting
+// in CI ("Failed to exit"; process.exit() hangs too, as libuv joins its pool threads at exit).
+// The old bus code fails this in ~1 of 4 runs at 48 cycles (stress script, 2026-11-25); 120 here.
+gstTest('issue #4 regression: 120 source.gst/sink.gst cycles on every stop path, 3 at once, and the process exits by itself', async (t) => {
+  const dir = tempDir();
+  const script = join(projectRoot, 'test', 'fixtures', 'gst-cycles.mjs');
+  const child = spawn(process.execPath, [script, join(projectRoot, 'dist'), '120', '3', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+  clearTimeout(timer);
+  t.is(signal, null, `killed after 60 s: the process did not exit (a pipeline or its bus poll was left behind). Output: ${out}`);
+  t.is(code, 0, out);
+  t.deepEqual(JSON.parse(out.trim().split('\n').at(-1)!), { 'mid-stream': 120, eos: 120, error: 120, 'sink aborted': 120, 'sink finished': 120 });
 });

@@ -40,6 +40,8 @@ export interface GstPipeline {
   findChild(name: string): GstElement | undefined;
   pollBus(callback: (message: GstBusMessage) => void): void;
   queryDuration(): number;
+  /** GstPipeline's property: flush the bus on the way to NULL (default true). */
+  'auto-flush-bus': boolean;
 }
 
 export interface GstBinding {

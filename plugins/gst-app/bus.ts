@@ -2,6 +2,15 @@
  * A pipeline's bus as promises. gstreamer-superficial pops bus messages on a libuv pool thread
  * (one per playing pipeline, until it reaches NULL) and calls back on the main thread; errors and
  * end of stream are kept here so that a pull or a push can be raced against them.
+ *
+ * That thread blocks in gst_bus_timed_pop() without a timeout and only looks at the pipeline's
+ * state when a message arrives. Two things follow, both enforced by `PipelineBus.play`:
+ * - the bus must not be flushed on the way to NULL (GstPipeline's `auto-flush-bus`, on by
+ *   default): a flush drops the last state-changed message, the thread waits for a message that
+ *   never comes, and libuv joins its pool threads when the process exits, so the process hangs
+ *   at exit, even after process.exit() (5 of 12 runs of a stress script, 0 of 12 with it off);
+ * - polling starts only with play(): stop() on a pipeline that never left NULL posts nothing.
+ * The owner must stop() the pipeline on every path (end, error, abort).
  */
 import type { GstBusMessage, GstPipeline } from './binding.js';
 
@@ -16,8 +25,15 @@ export class PipelineBus {
   eos = false;
   private wake: (() => boolean)[] = [];
 
-  constructor(pipeline: GstPipeline) {
-    pipeline.pollBus((message) => this.take(message));
+  private constructor() {}
+
+  /** Plays `pipeline` and returns its bus. */
+  static play(pipeline: GstPipeline): PipelineBus {
+    const bus = new PipelineBus();
+    pipeline['auto-flush-bus'] = false;
+    pipeline.pollBus((message) => bus.take(message));
+    pipeline.play();
+    return bus;
   }
 
   private failure?: Promise<BusError>;

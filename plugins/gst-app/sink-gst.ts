@@ -102,8 +102,7 @@ export const sinkGst: SinkPlugin = {
         pipeline = buildPipeline(binding, line.description, where);
         appsrc = pipeline.findChild(line.appsrc) as GstAppSrc | undefined;
         if (typeof appsrc?.push !== 'function') throw new KindPipeError('config', `${where} option 'pipeline': no appsrc named '${line.appsrc}' in '${line.description}'`);
-        bus = new PipelineBus(pipeline);
-        pipeline.play();
+        bus = PipelineBus.play(pipeline);
       },
       async write(inputs) {
         const frame = inputs.video;

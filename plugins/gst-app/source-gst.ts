@@ -109,11 +109,13 @@ export const sourceGst: SourcePlugin = {
         pipeline = buildPipeline(binding, line.description, where);
         appsink = pipeline.findChild(line.appsink) as GstAppSink | undefined;
         if (typeof appsink?.pull !== 'function') throw new KindPipeError('config', `${where} option 'pipeline': no appsink named '${line.appsink}' in '${line.description}'`);
-        bus = new PipelineBus(pipeline);
         ctx.signal.addEventListener('abort', stop, { once: true });
-        pipeline.play();
+        bus = PipelineBus.play(pipeline);
         const sample = await next('before the first frame');
-        if (!sample) throw new KindPipeError('input', `${where}: the pipeline ended before its first frame. Fix: check its source (gst-launch-1.0 with '! fakesink' in place of appsink)`);
+        if (!sample) {
+          stop();
+          throw new KindPipeError('input', `${where}: the pipeline ended before its first frame. Fix: check its source (gst-launch-1.0 with '! fakesink' in place of appsink)`);
+        }
         ({ width, height } = sample);
         fps = parseFraction(sample.framerate);
         if (!(fps > 0)) {
