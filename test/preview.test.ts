@@ -224,6 +224,50 @@ test.serial('cctv-preview.yaml shows before|after live in Chromium, brighter aft
   }
 });
 
+test.serial('the preview lingers after every sink has finished, even listed before the recording; Ctrl-C then closes it and removes nothing', async (t) => {
+  const dir = tempDir();
+  const clip = await makeClip(join(dir, 'clip.mp4'), { width: 96, height: 54, seconds: 0.4, fps: 25 });
+  const recording = join(dir, 'out.mp4');
+  const pipeline = join(dir, 'preview-first.yaml');
+  writeFileSync(
+    pipeline,
+    [
+      'version: 1',
+      'nodes:',
+      `  - { id: decode, plugin: source.file, options: { path: ${JSON.stringify(clip)} } }`,
+      `  - { id: bright, plugin: ffmpeg.filter, inputs: { video: decode }, options: { graph: 'eq=brightness=0.3' } }`,
+      `  - { id: preview, plugin: sink.preview, inputs: { before: decode, after: bright }, options: { port: 0, linger: 60 } }`,
+      `  - { id: encode, plugin: sink.file, inputs: { video: bright }, options: { path: ${JSON.stringify(recording)} } }`,
+      '',
+    ].join('\n'),
+  );
+  let lingering: () => void;
+  const lingers = new Promise<void>((resolve) => (lingering = resolve));
+  let kill: (signal: NodeJS.Signals) => void = () => undefined;
+  const run = cli(['run', pipeline], {
+    onStderr: (text, k) => {
+      kill = k;
+      if (/preview stays up 60 s/.test(text)) lingering();
+    },
+  });
+  const timer = setTimeout(() => kill('SIGKILL'), 60_000);
+  try {
+    await Promise.race([lingers, run.then((r) => Promise.reject(new Error(`the run ended (exit ${r.code}) before lingering:\n${r.stderr}`)))]);
+    t.true(existsSync(recording), 'the recording, listed after the preview, is complete before the linger starts');
+    const stoppedAt = Date.now();
+    kill('SIGINT');
+    const result = await run;
+    t.is(result.code, 0, result.stderr);
+    t.true(Date.now() - stoppedAt < 10_000, 'Ctrl-C ends the 60 s linger at once');
+    t.regex(result.stderr, /SIGINT: closing the preview; the outputs are complete/);
+    t.notRegex(result.stderr, /removing partial output/);
+    t.is((await probe(recording)).frames, 10, 'the recording keeps every frame');
+  } finally {
+    clearTimeout(timer);
+    kill('SIGKILL');
+  }
+});
+
 test.serial('a viewer that never reads does not hold back the run: pictures are dropped for it and the run ends without waiting for it', async (t) => {
   const dir = tempDir();
   // 100 noisy 1280×720 frames shown twice side by side at quality 100, up to 120 pictures a second:

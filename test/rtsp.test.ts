@@ -231,6 +231,7 @@ serverTest('a camera that drops for 5 s and comes back: frames resume, the run s
   assertBalanced(t, live);
   t.is((await probe(output)).frames, live.enhanced + live.passed, 'the file holds every frame that was written');
   t.true(lines.some((l) => l.level === 'warn' && /lost after frame \d+/.test(String(l.msg))), 'the drop was logged');
+  t.true(lines.some((l) => l.level === 'warn' && /still no frames after \d+\.\d s .*next attempt in/.test(String(l.msg))), `each failed attempt during the outage was logged, with the time down:\n${lines.filter((l) => l.level === 'warn').map((l) => l.msg).join('\n')}`);
   const reconnectMs = reconnectedAt - upAt;
   t.log(
     `reconnect time (server back → first new frame, backoff 0.5 s doubling to 8 s): ${(reconnectMs / 1000).toFixed(2)} s, ` +

@@ -109,3 +109,54 @@ test('runGraph should name the node and frame when a stage throws', async (t) =>
   t.true(KindPipeError.is(error, 'plugin'));
   t.regex(error!.message, /node 'n1' \(test\.thrower\) failed on frame 3: bad pixel/);
 });
+
+test('runGraph lets a sink linger only after every sink has finished; a stop then ends the linger and removes nothing', async (t) => {
+  const events: string[] = [];
+  const sink = (id: string, lingers: boolean): SinkPlugin => ({
+    role: 'sink', id, description: '', options: {}, example: '',
+    inputs: [{ name: 'video', accepts: { kind: 'video' }, description: '' }],
+    create: () => ({
+      start: async () => {},
+      write: async () => {},
+      finish: async () => {
+        events.push(`${id} finish`);
+        return id;
+      },
+      abort: async () => {
+        events.push(`${id} abort`);
+      },
+      ...(lingers && {
+        linger: (signal: AbortSignal) =>
+          new Promise<void>((resolve) => {
+            events.push(`${id} linger`);
+            signal.addEventListener('abort', () => resolve(), { once: true });
+          }),
+      }),
+    }),
+  });
+  const plugins: Plugin[] = [counter(5, { n: 0 }), sink('test.preview', true), sink('test.file', false)];
+  const spec: GraphSpec = {
+    file: 'test.yaml',
+    queueSize: 2,
+    locate: (path) => `test.yaml:${path.join('.')}`,
+    nodes: [
+      { id: 'src', plugin: 'test.counter', inputs: {}, options: {} },
+      { id: 'preview', plugin: 'test.preview', inputs: { video: 'src' }, options: {} },
+      { id: 'file', plugin: 'test.file', inputs: { video: 'src' }, options: {} },
+    ],
+  };
+  const graph = buildGraph(spec, new Map(plugins.map((p) => [p.id, p])), services);
+  const stop = new AbortController();
+  const result = await runGraph(graph, {
+    log: silentLogger,
+    get: services.get,
+    signal: stop.signal,
+    onLinger: () => {
+      events.push('onLinger');
+      setImmediate(() => stop.abort());
+    },
+  });
+  t.deepEqual(events, ['test.preview finish', 'test.file finish', 'onLinger', 'test.preview linger']);
+  t.deepEqual(result.outputs, ['test.preview', 'test.file']);
+  t.is(result.frames, 5);
+});

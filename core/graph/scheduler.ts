@@ -24,6 +24,8 @@ export interface RunOptions {
   createWorkerStage?(node: BuiltNode, ctx: StageContext): Stage;
   /** Called once every node's caps are known, before the first frame. */
   onNegotiated?(caps: ReadonlyMap<string, Record<string, Caps>>): void;
+  /** Called when every output is complete and sinks linger (`Sink.linger`): a stop now removes nothing. */
+  onLinger?(): void;
 }
 
 type Instance = { node: BuiltNode } & (
@@ -80,6 +82,7 @@ export async function runGraph(graph: BuiltGraph, options: RunOptions): Promise<
 
     const result = await stream(graph, instances, caps, abort, options, started);
     sinksDone = true;
+    await linger(instances, abort.signal, options);
     return result;
   } catch (error) {
     if (!sinksDone) {
@@ -92,6 +95,15 @@ export async function runGraph(graph: BuiltGraph, options: RunOptions): Promise<
     options.signal?.removeEventListener('abort', onOuterAbort);
     await resources.dispose().catch((error) => options.log.warn(`while releasing resources: ${String(error)}`));
   }
+}
+
+/** Lets sinks with `linger` stay up, together, once every output is complete; a stop only ends it. */
+async function linger(instances: Map<string, Instance>, signal: AbortSignal, options: RunOptions): Promise<void> {
+  const lingering: Sink[] = [];
+  for (const instance of instances.values()) if (instance.role === 'sink' && instance.impl.linger) lingering.push(instance.impl);
+  if (lingering.length === 0 || signal.aborted) return;
+  options.onLinger?.();
+  await Promise.all(lingering.map((sink) => sink.linger!(signal)));
 }
 
 async function negotiate(graph: BuiltGraph, instances: Map<string, Instance>): Promise<Map<string, Record<string, Caps>>> {

@@ -79,6 +79,12 @@ export interface Sink {
   finish(): Promise<string>;
   /** The run failed or was stopped: leave nothing half-written. */
   abort(): Promise<void>;
+  /**
+   * After every sink has finished, so every output is complete: stay up a while (a preview's last
+   * look at the ended stream) until done or until `signal` aborts. An interrupt here ends the run
+   * normally; nothing is removed.
+   */
+  linger?(signal: AbortSignal): Promise<void>;
 }
 
 export interface SourcePlugin extends PluginBase {

@@ -27,7 +27,14 @@ export async function runPipeline(
   // A camera never ends by itself: the first Ctrl-C ends its stream and completes the output.
   const live = graph.nodes.some((n) => n.plugin.role === 'source' && n.plugin.live);
   let interrupts = 0;
+  let lingering = false; // every output is complete; a preview stays up (Sink.linger)
   const onSignal = (signal: NodeJS.Signals) => {
+    if (lingering) {
+      if (stop.signal.aborted) process.exit(exitCodes.interrupted);
+      reporter.warn(`${signal}: closing the preview; the outputs are complete`);
+      stop.abort(new KindPipeError('cancelled', `stopped by ${signal}`));
+      return;
+    }
     if (live && ++interrupts === 1) {
       reporter.warn(`${signal}: finishing: no more camera frames; the frames in flight are written and the output completed (press Ctrl-C again to stop and remove it)`);
       finish.abort();
@@ -50,6 +57,7 @@ export async function runPipeline(
       reporter.progress(p);
       progressFeed.publish(p);
     },
+    onLinger: () => (lingering = true),
     createWorkerStage: (node, ctx) => external?.createWorkerStage(node, ctx) ?? new WorkerStage(node, ctx),
     onNegotiated: (caps) => {
       for (const node of graph.nodes) {

@@ -7,8 +7,8 @@
  * pictures (each viewer keeps only the newest; the replaced ones are counted as dropped) and never
  * slows the pipeline; a busy encoder makes the preview skip frames, never the run wait.
  * At the end the page says "stream ended" with the final counters; `linger` keeps it served that
- * many seconds longer (the run ends after it: put this sink after your recording sink, sinks
- * finish in file order). Footage is evidence: a host other than loopback needs `public: true`.
+ * many seconds longer, after every other sink has finished (the run ends after it; Ctrl-C ends it
+ * early and removes nothing). Footage is evidence: a host other than loopback needs `public: true`.
  *
  * ```yaml
  * - id: preview
@@ -167,12 +167,17 @@ export const sinkPreview: SinkPlugin = {
         rate.stop();
         server!.end();
         summary();
+        if (lingerS === 0) await close();
+        return server!.url;
+      },
+      // After every sink has finished: the recording is complete under its final name meanwhile,
+      // whatever the order of the sinks in the file.
+      async linger(signal) {
         if (lingerS > 0) {
-          ctx.log.info(`preview stays up ${lingerS} s for a last look at ${server!.url}`);
-          await sleep(lingerS * 1000, ctx.signal);
+          ctx.log.info(`preview stays up ${lingerS} s for a last look at ${server!.url} (Ctrl-C closes it; the outputs are complete)`);
+          await sleep(lingerS * 1000, signal);
         }
         await close();
-        return server!.url;
       },
       async abort() {
         if (state !== 'ended') state = 'stopped';

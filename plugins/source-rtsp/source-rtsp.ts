@@ -169,7 +169,7 @@ export const sourceRtsp: SourcePlugin = {
           const code = await tool.exited.catch((error: Error) => error.message);
           if (closed.signal.aborted) return;
           const tail = tool.stderrTail();
-          const why = stalled ? `no frame for ${got === 0 ? timeoutS + firstFrameExtraS : timeoutS} s (${got === 0 ? 'connected but no picture' : 'stalled'})` : `ffmpeg ended (exit ${code})${tail ? `: ${tail}` : readError ? `: ${readError}` : ''}`;
+          const why = (stalled ? `no frame for ${got === 0 ? timeoutS + firstFrameExtraS : timeoutS} s (${got === 0 ? 'connected but no picture' : 'stalled'})` : `ffmpeg ended (exit ${code})${tail ? `: ${tail}` : readError ? `: ${readError}` : ''}`).replace(/\s*\n\s*/g, '; '); // one log line
           if (!reconnect) {
             if (!stalled && code === 0 && index > 0) return; // the camera ended its stream
             throw new KindPipeError('input', `the RTSP stream ${shown} was lost after ${index} frames: ${why}. Fix: check the camera and the network, or set reconnect: true`);
@@ -183,7 +183,7 @@ export const sourceRtsp: SourcePlugin = {
             );
           }
           if (got > 0) ctx.log.warn(`${shown}: lost after frame ${index - 1}: ${why}; reconnecting in ${wait} s`, { event: 'lost', frames: index });
-          else ctx.log.debug(`${shown}: reconnect attempt failed: ${why}; next in ${wait} s`);
+          else ctx.log.warn(`${shown}: still no frames after ${policy.outageS(performance.now()).toFixed(1)} s (${why}); next attempt in ${wait} s`, { event: 'retry', outage_s: policy.outageS(performance.now()) });
           await sleep(wait * 1000, closed.signal);
         }
       },
