@@ -144,7 +144,8 @@ function get(url: string, options: { host?: string; method?: string } = {}): Pro
 }
 
 /** A YAML pipeline: a file source, a cheap brightening stage, and sink.preview (and optional extra nodes). */
-function cheapPipeline(dir: string, clip: string, preview: Record<string, unknown>, graph = 'eq=brightness=0.3'): string {
+/** decode → ffmpeg.filter `graph` → sink.preview, then the `after` node lines (more sinks). */
+function cheapPipeline(dir: string, clip: string, preview: Record<string, unknown>, graph = 'eq=brightness=0.3', after: string[] = []): string {
   const file = join(dir, 'preview.yaml');
   writeFileSync(
     file,
@@ -154,6 +155,7 @@ function cheapPipeline(dir: string, clip: string, preview: Record<string, unknow
       `  - { id: decode, plugin: source.file, options: { path: ${JSON.stringify(clip)} } }`,
       `  - { id: bright, plugin: ffmpeg.filter, inputs: { video: decode }, options: { graph: '${graph}' } }`,
       `  - { id: preview, plugin: sink.preview, inputs: { before: decode, after: bright }, options: ${JSON.stringify(preview)} }`,
+      ...after,
       '',
     ].join('\n'),
   );
@@ -228,19 +230,9 @@ test.serial('the preview lingers after every sink has finished, even listed befo
   const dir = tempDir();
   const clip = await makeClip(join(dir, 'clip.mp4'), { width: 96, height: 54, seconds: 0.4, fps: 25 });
   const recording = join(dir, 'out.mp4');
-  const pipeline = join(dir, 'preview-first.yaml');
-  writeFileSync(
-    pipeline,
-    [
-      'version: 1',
-      'nodes:',
-      `  - { id: decode, plugin: source.file, options: { path: ${JSON.stringify(clip)} } }`,
-      `  - { id: bright, plugin: ffmpeg.filter, inputs: { video: decode }, options: { graph: 'eq=brightness=0.3' } }`,
-      `  - { id: preview, plugin: sink.preview, inputs: { before: decode, after: bright }, options: { port: 0, linger: 60 } }`,
-      `  - { id: encode, plugin: sink.file, inputs: { video: bright }, options: { path: ${JSON.stringify(recording)} } }`,
-      '',
-    ].join('\n'),
-  );
+  const pipeline = cheapPipeline(dir, clip, { port: 0, linger: 60 }, 'eq=brightness=0.3', [
+    `  - { id: encode, plugin: sink.file, inputs: { video: bright }, options: { path: ${JSON.stringify(recording)} } }`,
+  ]);
   let lingering: () => void;
   const lingers = new Promise<void>((resolve) => (lingering = resolve));
   let kill: (signal: NodeJS.Signals) => void = () => undefined;
