@@ -371,6 +371,9 @@ def main():
         ck = torch.load(ckpt_path, map_location='cpu')
         net.load_state_dict(ck['model'])
         opt.load_state_dict(ck['opt'])
+        if args.lr:  # an explicit --lr overrides the checkpoint's (e.g. a lower one to settle)
+            for group in opt.param_groups:
+                group['lr'] = args.lr
         step, minutes, prior = ck['step'], ck['minutes'], ck['prior']
         rng.bit_generator.state = ck['np_rng']
         torch.set_rng_state(ck['torch_rng'])

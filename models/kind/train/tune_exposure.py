@@ -1,0 +1,76 @@
+"""Chooses the shipped pipelines' exposure setting (kind.illumination `mode: auto` target, with
+kind.fuse `mode: product`) on synthetic pairs made from pristine/TRAIN, never on the validation
+set that the quality benchmark scores. Runs the shipped ONNX weights (loaded into the PyTorch
+definitions) on centre crops, as the stills pipeline does: per-image min-max stretch, Decom,
+Restore, Illumination at ratio = clamp(target / mean(I), 0.5, 20), then R' * I'; the KinD
+`official` fusion at a fixed ratio is printed beside it for comparison.
+
+    /usr/bin/python3 scripts/make-pairs.py --src ../shared/data/pristine/train \\
+        --out /tmp/train-pairs/mild --severity mild --seed 7 --limit 400      # and severe
+    /usr/bin/python3 models/kind/train/tune_exposure.py --pairs /tmp/train-pairs --stride 12
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+import torch
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import train as T  # noqa: E402
+
+CROP = 256
+
+
+def centre_crop(path):
+    a = np.asarray(Image.open(path).convert('RGB'))
+    h, w = a.shape[:2]
+    c = min(CROP, h, w)
+    return T.to_tensor([a[(h - c) // 2:(h - c) // 2 + c, (w - c) // 2:(w - c) // 2 + c]])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--pairs', required=True, help='folder with mild/ and severe/ pair folders (low/, gt/)')
+    ap.add_argument('--stride', type=int, default=12, help='take every Nth pair')
+    ap.add_argument('--limit', type=int, default=32, help='pairs per severity')
+    ap.add_argument('--targets', default='0.6,0.65,0.7,0.75,0.8')
+    ap.add_argument('--ratios', default='2', help='fixed ratios for the official fusion, for comparison')
+    ap.add_argument('--threads', type=int, default=2)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    onnx = lambda stage: os.path.join(T.WEIGHTS, T.SHIPPED[stage])  # noqa: E731
+    decom, illum = T.frozen('decom', onnx('decom')), T.frozen('illum', onnx('illum'))
+    restores = {'kind': T.frozen('restore-full', onnx('restore-full')),
+                'kind-lite': T.frozen('restore-lite', onnx('restore-lite'))}
+    targets = [float(t) for t in args.targets.split(',')]
+    ratios = [float(r) for r in args.ratios.split(',')]
+    rows = {}
+    with torch.no_grad():
+        for severity in ('mild', 'severe'):
+            folder = os.path.join(args.pairs, severity)
+            names = sorted(os.listdir(os.path.join(folder, 'gt')))[::args.stride][:args.limit]
+            for name in names:
+                low = T.stretch(centre_crop(os.path.join(folder, 'low', name)))
+                gt = centre_crop(os.path.join(folder, 'gt', name))
+                r, i = decom(low)
+                for model, restore in restores.items():
+                    r_restored = restore(r, i)
+                    for t in targets:
+                        ratio = (t / i.mean().clamp(min=1e-4)).clamp(0.5, 20).view(1)
+                        key = (model, f'product, auto target {t}')
+                        rows.setdefault(key, {}).setdefault(severity, []).append(T.psnr(r_restored * illum(i, ratio), gt))
+                    for ratio in ratios:
+                        fused = T.recipe(low, r, i, r_restored, illum(i, torch.tensor([ratio])))
+                        key = (model, f'official, ratio {ratio:g}')
+                        rows.setdefault(key, {}).setdefault(severity, []).append(T.psnr(fused, gt))
+    print(f'| model | setting | mild PSNR dB | severe PSNR dB | mean |  ({args.limit} pairs per severity, every {args.stride}th, {CROP}-px centre crops)')
+    print('| --- | --- | ---: | ---: | ---: |')
+    for (model, setting), by in rows.items():
+        m, s = np.mean(by['mild']), np.mean(by['severe'])
+        print(f'| {model} | {setting} | {m:.2f} | {s:.2f} | {(m + s) / 2:.2f} |')
+
+
+if __name__ == '__main__':
+    main()
