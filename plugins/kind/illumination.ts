@@ -28,8 +28,8 @@ export const kindIllumination: StagePlugin = {
   options: {
     ...networkOptions,
     mode: { type: 'string', description: 'ratio: fixed brightening ratio; auto: aim the mean adjusted illumination at target', default: 'ratio', enum: ['ratio', 'auto'] },
-    // The shipped weights see stretched inputs, whose natural ratios are ~1–4 (the official 5 was
-    // for unstretched LOL training); 2 scored best on synthetic training pairs (MODEL_CARD.md).
+    // The shipped weights see stretched inputs, whose natural ratios are ~1–1.5 (the official 5 was
+    // for unstretched LOL training); the shipped pipelines use auto, target 0.65 (MODEL_CARD.md).
     ratio: { type: 'number', description: 'brightening ratio; the shipped weights respond over ~1–4', default: 2, min: minRatio, max: maxRatio },
     target: { type: 'number', description: 'auto mode: target mean of the adjusted illumination', default: 0.85, min: 0.05, max: 0.95 },
     smoothing: { type: 'number', description: 'auto mode: weight of the past in the moving average of log(ratio)', default: 0.9, min: 0, max: 0.999 },
