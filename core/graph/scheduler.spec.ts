@@ -110,9 +110,8 @@ test('runGraph should name the node and frame when a stage throws', async (t) =>
   t.regex(error!.message, /node 'n1' \(test\.thrower\) failed on frame 3: bad pixel/);
 });
 
-test('runGraph lets a sink linger only after every sink has finished; a stop then ends the linger and removes nothing', async (t) => {
-  const events: string[] = [];
-  const sink = (id: string, lingers: boolean): SinkPlugin => ({
+function lingerSinks(events: string[], onFinish?: (id: string) => void) {
+  return (id: string, lingers: boolean): SinkPlugin => ({
     role: 'sink', id, description: '', options: {}, example: '',
     inputs: [{ name: 'video', accepts: { kind: 'video' }, description: '' }],
     create: () => ({
@@ -120,6 +119,7 @@ test('runGraph lets a sink linger only after every sink has finished; a stop the
       write: async () => {},
       finish: async () => {
         events.push(`${id} finish`);
+        onFinish?.(id);
         return id;
       },
       abort: async () => {
@@ -129,11 +129,16 @@ test('runGraph lets a sink linger only after every sink has finished; a stop the
         linger: (signal: AbortSignal) =>
           new Promise<void>((resolve) => {
             events.push(`${id} linger`);
+            if (signal.aborted) resolve();
             signal.addEventListener('abort', () => resolve(), { once: true });
           }),
       }),
     }),
   });
+}
+
+/** A source feeding a lingering sink (listed first) and a plain one. */
+function lingerGraph(sink: ReturnType<typeof lingerSinks>) {
   const plugins: Plugin[] = [counter(5, { n: 0 }), sink('test.preview', true), sink('test.file', false)];
   const spec: GraphSpec = {
     file: 'test.yaml',
@@ -145,7 +150,12 @@ test('runGraph lets a sink linger only after every sink has finished; a stop the
       { id: 'file', plugin: 'test.file', inputs: { video: 'src' }, options: {} },
     ],
   };
-  const graph = buildGraph(spec, new Map(plugins.map((p) => [p.id, p])), services);
+  return buildGraph(spec, new Map(plugins.map((p) => [p.id, p])), services);
+}
+
+test('runGraph lets a sink linger only after every sink has finished; a stop then ends the linger and removes nothing', async (t) => {
+  const events: string[] = [];
+  const graph = lingerGraph(lingerSinks(events));
   const stop = new AbortController();
   const result = await runGraph(graph, {
     log: silentLogger,
@@ -158,5 +168,14 @@ test('runGraph lets a sink linger only after every sink has finished; a stop the
   });
   t.deepEqual(events, ['test.preview finish', 'test.file finish', 'onLinger', 'test.preview linger']);
   t.deepEqual(result.outputs, ['test.preview', 'test.file']);
+  t.is(result.frames, 5);
+});
+
+test('runGraph still calls linger (already stopped) when the stop came while sinks were finishing, so the sink can release what it kept', async (t) => {
+  const events: string[] = [];
+  const stop = new AbortController();
+  const graph = lingerGraph(lingerSinks(events, (id) => id === 'test.file' && stop.abort()));
+  const result = await runGraph(graph, { log: silentLogger, get: services.get, signal: stop.signal, onLinger: () => events.push('onLinger') });
+  t.deepEqual(events, ['test.preview finish', 'test.file finish', 'test.preview linger']);
   t.is(result.frames, 5);
 });

@@ -97,12 +97,16 @@ export async function runGraph(graph: BuiltGraph, options: RunOptions): Promise<
   }
 }
 
-/** Lets sinks with `linger` stay up, together, once every output is complete; a stop only ends it. */
+/**
+ * Lets sinks with `linger` stay up, together, once every output is complete; a stop only ends it.
+ * Called even when the run was stopped meanwhile (the signal is then aborted): `linger` is where
+ * such a sink releases what `finish` kept open.
+ */
 async function linger(instances: Map<string, Instance>, signal: AbortSignal, options: RunOptions): Promise<void> {
   const lingering: Sink[] = [];
   for (const instance of instances.values()) if (instance.role === 'sink' && instance.impl.linger) lingering.push(instance.impl);
-  if (lingering.length === 0 || signal.aborted) return;
-  options.onLinger?.();
+  if (lingering.length === 0) return;
+  if (!signal.aborted) options.onLinger?.();
   await Promise.all(lingering.map((sink) => sink.linger!(signal)));
 }
 

@@ -81,8 +81,9 @@ export interface Sink {
   abort(): Promise<void>;
   /**
    * After every sink has finished, so every output is complete: stay up a while (a preview's last
-   * look at the ended stream) until done or until `signal` aborts. An interrupt here ends the run
-   * normally; nothing is removed.
+   * look at the ended stream) until done or until `signal` aborts, then release what `finish` kept
+   * open. Always called after a successful `finish` (with `signal` already aborted if the run was
+   * stopped meanwhile). An interrupt here ends the run normally; nothing is removed.
    */
   linger?(signal: AbortSignal): Promise<void>;
 }
