@@ -167,11 +167,10 @@ export const sinkPreview: SinkPlugin = {
         rate.stop();
         server!.end();
         summary();
-        if (lingerS === 0) await close();
         return server!.url;
       },
-      // After every sink has finished: the recording is complete under its final name meanwhile,
-      // whatever the order of the sinks in the file.
+      // After every sink has finished (the recording is complete under its final name meanwhile,
+      // whatever the order of the sinks in the file); always called after finish, so it closes.
       async linger(signal) {
         if (lingerS > 0) {
           ctx.log.info(`preview stays up ${lingerS} s for a last look at ${server!.url} (Ctrl-C closes it; the outputs are complete)`);

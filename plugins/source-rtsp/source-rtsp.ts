@@ -183,7 +183,10 @@ export const sourceRtsp: SourcePlugin = {
             );
           }
           if (got > 0) ctx.log.warn(`${shown}: lost after frame ${index - 1}: ${why}; reconnecting in ${wait} s`, { event: 'lost', frames: index });
-          else ctx.log.warn(`${shown}: still no frames after ${policy.outageS(performance.now()).toFixed(1)} s (${why}); next attempt in ${wait} s`, { event: 'retry', outage_s: policy.outageS(performance.now()) });
+          else {
+            const down = policy.outageS(performance.now());
+            ctx.log.warn(`${shown}: still no frames after ${down.toFixed(1)} s (${why}); next attempt in ${wait} s`, { event: 'retry', outage_s: down });
+          }
           await sleep(wait * 1000, closed.signal);
         }
       },

@@ -84,13 +84,18 @@ class Pairs:
         return stretch(to_tensor(lows)), stretch(to_tensor(highs))
 
 
+def centre_crop(img, size):
+    """The centre square of an HxWxC array, at most `size` px a side."""
+    h, w = img.shape[:2]
+    s = min(size, h, w)
+    return np.ascontiguousarray(img[(h - s) // 2:(h - s) // 2 + s, (w - s) // 2:(w - s) // 2 + s])
+
+
 def val_set():
     """Fixed crops of the first val photos, alternately mild and severe, fixed seeds."""
     lows, highs, raw = [], [], []
     for k, img in enumerate(load_images('val', VAL_IMAGES)):
-        h, w = img.shape[:2]
-        s = min(VAL_CROP, h, w)
-        crop = np.ascontiguousarray(img[(h - s) // 2:(h - s) // 2 + s, (w - s) // 2:(w - s) // 2 + s])
+        crop = centre_crop(img, VAL_CROP)
         low, _ = degrade(crop, np.random.default_rng(1000 + k), ['mild', 'severe'][k % 2])
         lows.append(stretch(to_tensor([low])))
         highs.append(stretch(to_tensor([crop])))

@@ -24,10 +24,7 @@ CROP = 256
 
 
 def centre_crop(path):
-    a = np.asarray(Image.open(path).convert('RGB'))
-    h, w = a.shape[:2]
-    c = min(CROP, h, w)
-    return T.to_tensor([a[(h - c) // 2:(h - c) // 2 + c, (w - c) // 2:(w - c) // 2 + c]])
+    return T.to_tensor([T.centre_crop(np.asarray(Image.open(path).convert('RGB')), CROP)])
 
 
 def main():
