@@ -25,7 +25,7 @@ const cases: { name: string; edit?: (y: string) => string; sets?: string[]; inpu
   { name: 'a missing input file', input: () => '/nonexistent/night.mp4', code: 2, says: [/input file \/nonexistent\/night\.mp4 does not exist/, /--set input/] },
   { name: 'a file that is not a video', input: () => { const f = join(tempDir(), 'notes.mp4'); writeFileSync(f, 'not a video'); return f; }, code: 3, says: [/notes\.mp4 is not a readable video/] },
   { name: 'an unknown plugin', edit: (y) => y.replace('plugin: kind.restore', 'plugin: kind.restor'), code: 2, says: [/pipe\.yaml:\d+:\d+: node 'restore': unknown plugin 'kind\.restor'; did you mean 'kind\.restore'\?/] },
-  { name: 'an unknown option', edit: (y) => y.replace('mode: auto, target:', 'mode: auto, targt:'), code: 2, says: [/pipe\.yaml:\d+:\d+: node 'illum' \(kind\.illumination\): unknown option 'targt'; did you mean 'target'\?/] },
+  { name: 'an unknown option', edit: (y) => y.replace('mode: learned }', 'mode: learned, compensaton: 2 }'), code: 2, says: [/pipe\.yaml:\d+:\d+: node 'illum' \(kind\.illumination\): unknown option 'compensaton'; did you mean 'compensation'\?/] },
   { name: 'an option out of range', sets: ['illum.ratio=50'], code: 2, says: [/--set illum\.ratio: node 'illum' \(kind\.illumination\): option 'ratio' = 50 is out of range \[0\.5, 20\]/] },
   { name: 'an option of the wrong type', edit: (y) => y.replace('crf: 20', 'crf: high'), code: 2, says: [/pipe\.yaml:\d+:\d+: node 'encode' \(sink\.file\): option 'crf' must be an integer, got "high"/] },
   { name: 'an option not in its allowed values', edit: (y) => y.replace('mode: temporal', 'mode: temporary'), code: 2, says: [/option 'mode' = 'temporary' is not allowed; did you mean 'temporal'\? Allowed: minmax \| temporal \| none/] },

@@ -92,8 +92,8 @@ const recipes: [string, string[]][] = [
   ['minmax stretch, fixed ratio, official fusion', ['--set', 'norm.mode=minmax', '--set', 'illum.mode=ratio', '--set', 'illum.ratio=2', '--set', 'fuse.mode=official']],
   // smoothing 0: the pipeline's auto ratio then follows each frame alone, as the graph's does.
   ['no stretch, auto ratio, product fusion', ['--set', 'norm.mode=none', '--set', 'illum.mode=auto', '--set', 'illum.smoothing=0', '--set', 'fuse.mode=product']],
-  // The shipped recipe (auto target and product fusion from the file), one frame at a time.
-  ['minmax stretch, its own auto target, product fusion', ['--set', 'norm.mode=minmax', '--set', 'illum.smoothing=0']],
+  // The shipped recipe (learned exposure and product fusion from the file), one frame at a time.
+  ['minmax stretch, its own learned exposure, product fusion', ['--set', 'norm.mode=minmax', '--set', 'illum.smoothing=0']],
 ];
 
 for (const [title, sets] of recipes) {

@@ -46,7 +46,8 @@ export async function runExportCommand(argv: string[]): Promise<number> {
   const entry = container.get<ModelRegistry>(ModelRegistry).get(recipe.model);
   const files = {} as NetworkFiles;
   const hashes: string[] = [];
-  for (const role of ['decom', 'restore', 'illum'] as const) {
+  const roles = ['decom', 'restore', 'illum', ...(recipe.illumination.mode === 'learned' ? ['exposure'] : [])] as const;
+  for (const role of roles as readonly (keyof NetworkFiles)[]) {
     const network = entry.networks[role];
     if (!network) throw new KindPipeError('model', `model '${recipe.model}' has no '${role}' network (it has ${Object.keys(entry.networks).join(', ')})`);
     const sha256 = fileSha256(network.file);
@@ -75,6 +76,7 @@ function fileSha256(file: string): string {
 }
 
 function describeRecipe(r: KindRecipe): string {
-  const ratio = r.illumination.mode === 'auto' ? `auto ratio (target ${r.illumination.target}, per frame)` : `ratio ${r.illumination.ratio}`;
+  const i = r.illumination;
+  const ratio = i.mode === 'auto' ? `auto ratio (target ${i.target}, per frame)` : i.mode === 'learned' ? `learned ratio (compensation ${i.compensation}, per frame)` : `ratio ${i.ratio}`;
   return `model ${r.model}, normalize ${r.normalize}, ${ratio}, fusion ${r.fusion}${r.fusion === 'official' ? ` (sigma ${r.sigma})` : ''}; input/output f32[1,3,H,W] RGB 0..1`;
 }

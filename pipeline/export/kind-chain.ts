@@ -6,7 +6,7 @@ export interface KindRecipe {
   model: string;
   /** `temporal` pipelines export as `minmax` (a single-frame graph has no past). */
   normalize: 'minmax' | 'none';
-  illumination: { mode: 'ratio'; ratio: number } | { mode: 'auto'; target: number };
+  illumination: { mode: 'ratio'; ratio: number } | { mode: 'auto'; target: number } | { mode: 'learned'; compensation: number };
   fusion: 'official' | 'product';
   sigma: number;
   /** Where the exported graph differs from what the pipeline does on video, for the user. */
@@ -84,14 +84,21 @@ export function kindRecipe(graph: BuiltGraph): KindRecipe {
     );
   }
   const illum = byPlugin.get('kind.illumination')!;
-  const auto = illum.options.mode === 'auto';
-  if (auto) differences.push(`node '${illum.id}' (mode: auto) computes its ratio from each frame alone, clamp(target / mean(I), 0.5, 20): the smoothing over time is dropped`);
+  const illumMode = String(illum.options.mode);
+  if (illumMode === 'auto') differences.push(`node '${illum.id}' (mode: auto) computes its ratio from each frame alone, clamp(target / mean(I), 0.5, 20): the smoothing over time is dropped`);
+  if (illumMode === 'learned') differences.push(`node '${illum.id}' (mode: learned) runs its exposure net on each frame alone: the smoothing over time is dropped`);
   return {
     model,
     normalize: normMode === 'none' ? 'none' : 'minmax',
-    illumination: auto ? { mode: 'auto', target: Number(illum.options.target) } : { mode: 'ratio', ratio: Number(illum.options.ratio) },
+    illumination: illumination(illumMode, illum.options),
     fusion: fuse.options.mode === 'product' ? 'product' : 'official',
     sigma: Number(fuse.options.sigma),
     differences,
   };
+}
+
+function illumination(mode: string, options: BuiltNode['options']): KindRecipe['illumination'] {
+  if (mode === 'auto') return { mode, target: Number(options.target) };
+  if (mode === 'learned') return { mode, compensation: Number(options.compensation) };
+  return { mode: 'ratio', ratio: Number(options.ratio) };
 }

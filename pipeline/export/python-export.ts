@@ -16,6 +16,8 @@ export interface NetworkFiles {
   decom: string;
   restore: string;
   illum: string;
+  /** The learned auto-exposure, for an illumination node in `mode: learned`. */
+  exposure?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function exportWithPython(recipe: KindRecipe, files: NetworkFiles, 
     '--restore', files.restore,
     '--illum', files.illum,
     '--normalize', recipe.normalize,
-    ...(recipe.illumination.mode === 'auto' ? ['--auto-target', String(recipe.illumination.target)] : ['--ratio', String(recipe.illumination.ratio)]),
+    ...ratioArgs(recipe.illumination, files),
     '--fusion', recipe.fusion,
     '--sigma', String(recipe.sigma),
     ...Object.entries(meta).flatMap(([key, value]) => ['--meta', `${key}=${value}`]),
@@ -49,6 +51,13 @@ export async function exportWithPython(recipe: KindRecipe, files: NetworkFiles, 
   } finally {
     rmSync(partial, { force: true });
   }
+}
+
+function ratioArgs(illumination: KindRecipe['illumination'], files: NetworkFiles): string[] {
+  if (illumination.mode === 'auto') return ['--auto-target', String(illumination.target)];
+  if (illumination.mode === 'ratio') return ['--ratio', String(illumination.ratio)];
+  if (!files.exposure) throw new KindPipeError('model', 'mode: learned needs the exposure network file');
+  return ['--exposure', files.exposure, '--compensation', String(illumination.compensation)];
 }
 
 function runPython(args: string[]): Promise<{ code: number | string; stderr: string }> {

@@ -5,8 +5,19 @@ import { ModelRegistry, type ModelSession, type TensorData } from '../../core/mo
 import { resolveOptions } from '../../core/options.js';
 import { kindIllumination } from './illumination.js';
 
-/** A registry whose illum "network" multiplies I by the ratio it is given, and records the ratios. */
+/** A registry whose illum "network" multiplies I by the ratio it is given, and records the ratios;
+ * its exposure "network" predicts log(0.5 / mean(I)) + 0.25, so a learned ratio is known. */
 function fakeRegistry(ratios: number[]) {
+  const exposure: ModelSession = {
+    inputNames: ['illumination'],
+    outputNames: ['log_ratio'],
+    async run(feeds: Record<string, TensorData>) {
+      const light = feeds.illumination.data as Float32Array;
+      const mean = light.reduce((a, b) => a + b, 0) / light.length;
+      return { log_ratio: { data: Float32Array.of(Math.log(0.5 / Math.max(mean, 1e-4)) + 0.25), dims: [1] } };
+    },
+    dispose() {},
+  };
   const session: ModelSession = {
     inputNames: ['illumination', 'ratio'],
     outputNames: ['adjusted'],
@@ -17,7 +28,11 @@ function fakeRegistry(ratios: number[]) {
     },
     dispose() {},
   };
-  return { ids: () => ['kind'], get: () => ({ networks: { illum: { trained: true } } }), open: async () => session };
+  return {
+    ids: () => ['kind'],
+    get: () => ({ networks: { illum: { trained: true }, exposure: { trained: true } } }),
+    open: async (_id: string, role: string) => (role === 'exposure' ? exposure : session),
+  };
 }
 
 async function ratiosFor(options: Record<string, unknown>, levels: number[]): Promise<number[]> {
@@ -56,4 +71,29 @@ test('kind.illumination auto mode should glide, not jump, when the scene darkens
 test('kind.illumination auto mode should stay within the ratio range on a black frame', async (t) => {
   const [ratio] = await ratiosFor({ mode: 'auto', target: 0.5 }, [0]);
   t.is(ratio, 20);
+});
+
+test('kind.illumination learned mode should run the exposure net and scale its ratio by compensation', async (t) => {
+  const [plain] = await ratiosFor({ mode: 'learned' }, [0.1]);
+  t.true(Math.abs(plain - 5 * Math.exp(0.25)) < 1e-4, `ratio ${plain}`);
+  const [brighter] = await ratiosFor({ mode: 'learned', compensation: 2 }, [0.1]);
+  t.true(Math.abs(brighter - 10 * Math.exp(0.25)) < 1e-4, `ratio ${brighter}`);
+});
+
+test('kind.illumination learned mode should glide over time and stay within the ratio range', async (t) => {
+  const ratios = await ratiosFor({ mode: 'learned', smoothing: 0.9 }, [0.1, 0.05, 0.05]);
+  t.true(ratios[1] > ratios[0] && ratios[1] < ratios[0] * 1.1, `one frame later the ratio moved only a little: ${ratios}`);
+  const [black] = await ratiosFor({ mode: 'learned', smoothing: 0 }, [0]);
+  t.is(black, 20);
+});
+
+test('kind.illumination learned mode should be refused for a model without an exposure network', (t) => {
+  const registry = { get: (id: string) => ({ id, task: 'kind', networks: { illum: { trained: true } } }) };
+  const services = { get: <T>(token: symbol) => (token === ModelRegistry ? registry : undefined) as T };
+  const options = resolveOptions(kindIllumination.options, { mode: 'learned', model: 'old-kind' }).options;
+  const problems = kindIllumination.check?.(options, services) ?? [];
+  t.is(problems.length, 1);
+  t.is(problems[0].option, 'mode');
+  t.regex(problems[0].message, /model 'old-kind' has no exposure network for mode: learned\. Fix: use mode: auto/);
+  t.deepEqual(kindIllumination.check?.(resolveOptions(kindIllumination.options, { mode: 'auto', model: 'old-kind' }).options, services), []);
 });

@@ -1,8 +1,11 @@
 /**
  * kind.illumination — KinD's Illumination-adjustment net: brightens I by a ratio the operator
- * chooses (`mode: ratio`), or by the ratio that brings the mean adjusted illumination to `target`
- * (`mode: auto`, auto-exposure). In auto mode the ratio is smoothed over time in the log domain so
- * exposure glides instead of pumping when headlights pass.
+ * chooses (`mode: ratio`), by the ratio that brings the mean adjusted illumination to `target`
+ * (`mode: auto`, auto-exposure), or by the ratio the model's exposure net predicts from I's
+ * histogram (`mode: learned`, trained on synthetic pairs to land on the photo's brightness;
+ * `compensation` scales it for a brighter or darker picture). In auto and learned modes the ratio
+ * is smoothed over time in the log domain so exposure glides instead of pumping when headlights
+ * pass.
  *
  * ```yaml
  * - id: illum
@@ -12,8 +15,8 @@
  * ```
  */
 import { tensorCaps } from '../../core/caps.js';
-import { asFloat, tensorFrame } from '../../core/frame.js';
-import { floats, type ModelSession } from '../../core/model.js';
+import { asFloat, tensorFrame, type Frame } from '../../core/frame.js';
+import { floats, ModelRegistry, type ModelSession } from '../../core/model.js';
 import type { StagePlugin } from '../../core/stage/plugin.js';
 import { checkModel, dims, networkOptions, openNetwork } from './network.js';
 
@@ -27,36 +30,55 @@ export const kindIllumination: StagePlugin = {
   description: "KinD Illumination-adjustment net: I → I' brightened by a ratio (fixed, or automatic exposure)",
   options: {
     ...networkOptions,
-    mode: { type: 'string', description: 'ratio: fixed brightening ratio; auto: aim the mean adjusted illumination at target', default: 'ratio', enum: ['ratio', 'auto'] },
+    mode: { type: 'string', description: "ratio: fixed brightening ratio; auto: aim the mean adjusted illumination at target; learned: the model's exposure net picks the ratio", default: 'ratio', enum: ['ratio', 'auto', 'learned'] },
     // The shipped weights see stretched inputs, whose natural ratios are ~1–1.5 (the official 5 was
-    // for unstretched LOL training); the shipped pipelines use auto, target 0.65 (MODEL_CARD.md).
+    // for unstretched LOL training); the shipped pipelines use mode: learned (MODEL_CARD.md).
     ratio: { type: 'number', description: 'brightening ratio; the shipped weights respond over ~1–4', default: 2, min: minRatio, max: maxRatio },
     target: { type: 'number', description: 'auto mode: target mean of the adjusted illumination', default: 0.85, min: 0.05, max: 0.95 },
-    smoothing: { type: 'number', description: 'auto mode: weight of the past in the moving average of log(ratio)', default: 0.9, min: 0, max: 0.999 },
+    compensation: { type: 'number', description: 'learned mode: multiplies the learned ratio (above 1 brighter, below 1 darker)', default: 1, min: 0.25, max: 4 },
+    smoothing: { type: 'number', description: 'auto and learned modes: weight of the past in the moving average of log(ratio)', default: 0.9, min: 0, max: 0.999 },
   },
   inputs: [{ name: 'illumination', accepts: { kind: 'tensor', channels: 1 }, description: 'I from kind.decom' }],
   outputs: [{ name: 'adjusted', produces: { kind: 'tensor', channels: 1 }, description: "I', 0..1" }],
   example: 'plugin: kind.illumination\ninputs: { illumination: decom.illumination }\noptions: { mode: auto, target: 0.5 }',
-  check: checkModel,
+  check(options, services) {
+    const problems = checkModel(options, services);
+    if (problems.length || options.mode !== 'learned') return problems;
+    const entry = services.get<ModelRegistry>(ModelRegistry).get(String(options.model));
+    if (entry.networks.exposure) return [];
+    return [{ option: 'mode', message: `model '${entry.id}' has no exposure network for mode: learned. Fix: use mode: auto (with a target), or a model that ships one (kind, kind-lite)` }];
+  },
   negotiate: (inputs) => ({ adjusted: tensorCaps(inputs.illumination, 1) }),
   create(ctx) {
     let session: ModelSession;
-    const auto = ctx.options.mode === 'auto';
+    let exposure: ModelSession | undefined;
+    const mode = String(ctx.options.mode);
     const target = Number(ctx.options.target);
+    const logCompensation = Math.log(Number(ctx.options.compensation));
     const smoothing = Number(ctx.options.smoothing);
     let logRatio: number | undefined;
+    /** log of the ratio this frame asks for, before smoothing, within the ratio range. */
+    async function wantedLogRatio(light: Float32Array, frame: Frame): Promise<number> {
+      if (exposure) {
+        const out = await exposure.run({ illumination: { data: light, dims: dims(1, frame) } });
+        const predicted = floats(out.log_ratio, 'kind.illumination')[0] + logCompensation;
+        return Math.log(clamp(Math.exp(predicted), minRatio, maxRatio));
+      }
+      let sum = 0;
+      for (let i = 0; i < light.length; i++) sum += light[i];
+      return Math.log(clamp(target / Math.max(sum / light.length, 1e-4), minRatio, maxRatio));
+    }
     return {
       async start() {
         session = await openNetwork(ctx, 'illum');
+        if (mode === 'learned') exposure = await openNetwork(ctx, 'exposure');
       },
       async process(inputs) {
         const frame = inputs.illumination;
         const light = asFloat(frame, 'kind.illumination');
         let ratio = Number(ctx.options.ratio);
-        if (auto) {
-          let sum = 0;
-          for (let i = 0; i < light.length; i++) sum += light[i];
-          const wanted = Math.log(clamp(target / Math.max(sum / light.length, 1e-4), minRatio, maxRatio));
+        if (mode !== 'ratio') {
+          const wanted = await wantedLogRatio(light, frame);
           logRatio = logRatio === undefined ? wanted : smoothing * logRatio + (1 - smoothing) * wanted;
           ratio = Math.exp(logRatio);
         }
@@ -66,7 +88,10 @@ export const kindIllumination: StagePlugin = {
         });
         return { adjusted: { ...tensorFrame(frame, 1, floats(out.adjusted, 'kind.illumination')), meta: { ...frame.meta, ratio } } };
       },
-      dispose: () => session?.dispose(),
+      dispose() {
+        session?.dispose();
+        exposure?.dispose();
+      },
     };
   },
 };

@@ -31,9 +31,11 @@ STAGES = {
                      ['reflectance', 'illumination'], ['restored']),
     'restore-lite': ('kind-lite-restore.onnx', 'restore', 'lite',
                      ['reflectance', 'illumination'], ['restored']),
+    'exposure': ('kind-exposure.onnx', 'exposure', None, ['illumination'], ['log_ratio']),
 }
-MODELS = {'kind': {'decom': 'decom', 'restore': 'restore-full', 'illum': 'illum'},
-          'kind-lite': {'decom': 'decom', 'restore': 'restore-lite', 'illum': 'illum'}}
+MODELS = {'kind': {'decom': 'decom', 'restore': 'restore-full', 'illum': 'illum', 'exposure': 'exposure'},
+          'kind-lite': {'decom': 'decom', 'restore': 'restore-lite', 'illum': 'illum', 'exposure': 'exposure'}}
+SCALARS = ('ratio', 'log_ratio')  # shape [1]
 CHANNELS = {'image': 3, 'reflectance': 3, 'illumination': 1, 'adjusted': 1, 'restored': 3}
 
 
@@ -42,13 +44,13 @@ def build(stage):
     return nets.build(role, width or 'full')
 
 
-def checkpoint(stage):
-    path = os.path.join(RUNS, stage, 'latest.pt')
+def checkpoint(stage, run=None):
+    path = os.path.join(RUNS, run or stage, 'latest.pt')
     return torch.load(path, map_location='cpu') if os.path.exists(path) else None
 
 
 def io_spec(name):
-    if name == 'ratio':
+    if name in SCALARS:
         return {'name': name, 'dtype': 'float32', 'shape': [1]}
     return {'name': name, 'dtype': 'float32', 'shape': [1, CHANNELS[name], 'H', 'W']}
 
@@ -58,14 +60,17 @@ def export_onnx(net, stage, path):
     net.eval()
     args = tuple(torch.rand(1) * 4 + 1 if n == 'ratio' else torch.rand(1, CHANNELS[n], 37, 53)
                  for n in ins)
-    axes = {n: {2: 'H', 3: 'W'} for n in ins + outs if n != 'ratio'}
+    axes = {n: {2: 'H', 3: 'W'} for n in ins + outs if n not in SCALARS}
     export_fp16(net, args, path, ins, outs, axes, 'kind-pipe models/kind/train/export.py')
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--only', choices=list(STAGES), action='append')
+    ap.add_argument('--run', action='append', default=[], metavar='STAGE=RUN',
+                    help='take STAGE from runs/RUN/ (e.g. restore-full=restore-full-final)')
     args = ap.parse_args()
+    runs = dict(r.split('=', 1) for r in args.run)
     os.makedirs(WEIGHTS, exist_ok=True)
     manifest_path = os.path.join(WEIGHTS, 'manifest.json')
     old = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {}
@@ -73,12 +78,13 @@ def main():
     for stage in args.only or STAGES:
         file, role, width, ins, outs = STAGES[stage]
         path = os.path.join(WEIGHTS, file)
-        ckpt = checkpoint(stage)
+        run = runs.get(stage, stage)
+        ckpt = checkpoint(stage, run)
         net = build(stage)
         if ckpt is not None:
             net.load_state_dict(ckpt['model'])
             info = {'trained': ckpt['step'] > 0, 'steps': ckpt['step'],
-                    'minutes': round(ckpt['minutes'], 1), 'source': f'train/runs/{stage}/latest.pt'}
+                    'minutes': round(ckpt['minutes'], 1), 'source': f'train/runs/{run}/latest.pt'}
         elif os.path.exists(path) and stage in entries:
             print(f'{stage}: no checkpoint, keeping shipped {file}')
             continue

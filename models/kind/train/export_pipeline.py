@@ -12,14 +12,15 @@ and calls this script with the recipe it found; it can also be run by hand:
 The graph computes, per frame (DESIGN.md §3):
     x = (in - min) / max(max - min, 0.001)       --normalize minmax (none: x = clamp(in, 0, 1))
     R, I = Decom(x);  R' = Restore(R, I)
-    ratio = --ratio, or clamp(target / max(mean(I), 1e-4), 0.5, 20) with --auto-target
+    ratio = --ratio, or clamp(target / max(mean(I), 1e-4), 0.5, 20) with --auto-target,
+            or clamp(exp(Exposure(I)) * compensation, 0.5, 20) with --exposure (mode: learned)
     I' = Adjust(I, ratio)
     official: w = min(sqrt(2 * gauss_sigma(gray(R))), 1), edges clamped like plugins/kind/gaussian.ts
               out = I * x + (1 - I) * R' * I' * w
     product:  out = R' * I'
     output = clamp(out, 0, 1)
 A single-frame graph has no memory, so the pipeline's temporal smoothing (normalize `temporal`,
-illumination `auto` smoothing) cannot be part of it; the caller says so to the user.
+illumination `auto`/`learned` smoothing) cannot be part of it; the caller says so to the user.
 """
 import argparse
 import json
@@ -58,9 +59,11 @@ def gaussian_kernel(sigma):
 
 
 class KindEnhance(nn.Module):
-    def __init__(self, decom, restore, illum, normalize, ratio, auto_target, fusion, sigma):
+    def __init__(self, decom, restore, illum, normalize, ratio, auto_target, fusion, sigma,
+                 exposure=None, compensation=1.0):
         super().__init__()
-        self.decom, self.restore, self.illum = decom, restore, illum
+        self.decom, self.restore, self.illum, self.exposure = decom, restore, illum, exposure
+        self.log_compensation = math.log(compensation)
         self.normalize, self.fusion = normalize, fusion
         self.auto_target = auto_target
         self.register_buffer('ratio', torch.tensor([ratio], dtype=torch.float32))
@@ -83,7 +86,9 @@ class KindEnhance(nn.Module):
         r, i = self.decom(x)
         restored = self.restore(r, i)
         ratio = self.ratio
-        if self.auto_target is not None:
+        if self.exposure is not None:
+            ratio = torch.clamp(torch.exp(self.exposure(i) + self.log_compensation), MIN_RATIO, MAX_RATIO)
+        elif self.auto_target is not None:
             mean = torch.clamp(i.mean(), min=1e-4).reshape(1)
             ratio = torch.clamp(self.auto_target / mean, MIN_RATIO, MAX_RATIO)
         adjusted = self.illum(i, ratio)
@@ -122,6 +127,8 @@ def main():
     ap.add_argument('--normalize', choices=['minmax', 'none'], default='minmax')
     ap.add_argument('--ratio', type=float, default=5.0, help='fixed illumination ratio')
     ap.add_argument('--auto-target', type=float, help='per-frame ratio aiming mean(I) at this target')
+    ap.add_argument('--exposure', help='learned exposure ONNX file (kind-exposure.onnx): its ratio instead of --ratio')
+    ap.add_argument('--compensation', type=float, default=1.0, help='with --exposure: multiplies the learned ratio')
     ap.add_argument('--fusion', choices=['official', 'product'], default='official')
     ap.add_argument('--sigma', type=float, default=3.0, help='official fusion: Gaussian sigma on gray(R)')
     ap.add_argument('--meta', action='append', default=[], metavar='KEY=VALUE',
@@ -137,8 +144,9 @@ def main():
     decom = load_onnx_into(nets.DecomNet(), files['decom'])
     restore = load_onnx_into(nets.RestorationNet(restore_width(files['restore'])), files['restore'])
     illum = load_onnx_into(nets.IllumNet(), files['illum'])
+    exposure = load_onnx_into(nets.ExposureNet(), args.exposure) if args.exposure else None
     net = KindEnhance(decom, restore, illum, args.normalize, args.ratio, args.auto_target,
-                      args.fusion, args.sigma).eval()
+                      args.fusion, args.sigma, exposure, args.compensation).eval()
 
     with tempfile.TemporaryDirectory() as tmp:
         raw = os.path.join(tmp, 'raw.onnx')
@@ -161,7 +169,8 @@ def main():
     model.doc_string = ('KinD low-light enhancement, one frame: input f32[1,3,H,W] RGB 0..1 -> '
                         'output f32[1,3,H,W] RGB 0..1')
     meta = {'normalize': args.normalize, 'fusion': args.fusion,
-            'ratio': f'auto target {args.auto_target}' if args.auto_target is not None else str(args.ratio),
+            'ratio': (f'learned, compensation {args.compensation:g}' if args.exposure
+                      else f'auto target {args.auto_target}' if args.auto_target is not None else str(args.ratio)),
             'sigma': str(args.sigma), 'restore_width': restore.width}
     for item in args.meta:
         key, _, value = item.partition('=')

@@ -123,16 +123,53 @@ class IllumNet(nn.Module):
         return torch.sigmoid(lrelu(self.conv4(x)))
 
 
+class ExposureNet(nn.Module):
+    """Learned auto-exposure: I [1,1,H,W] -> log of the brightening ratio for IllumNet.
+
+    The features are a soft 16-bin histogram of I (Gaussian bins, fixed) and log mean(I); a
+    two-layer MLP adds a correction to the mean rule log(target) - log(mean(I)) that
+    kind.illumination `mode: auto` uses, and starts as exactly that rule (target 0.65).
+    Whole-image statistics only, so the graph takes any H and W (1x1 too)."""
+
+    BINS = 16
+
+    def __init__(self, target=0.65, hidden=16):
+        super().__init__()
+        self.register_buffer('centers', torch.linspace(0, 1, self.BINS).view(1, self.BINS, 1, 1))
+        self.sigma = 0.5 / (self.BINS - 1)
+        self.log_target = nn.Parameter(torch.tensor(float(torch.log(torch.tensor(target)))))
+        self.fc1 = nn.Linear(self.BINS + 1, hidden)
+        self.fc2 = nn.Linear(hidden, 1)
+        nn.init.zeros_(self.fc2.weight)
+        nn.init.zeros_(self.fc2.bias)
+
+    def features(self, i):
+        bins = torch.exp(-(i - self.centers) ** 2 / (2 * self.sigma ** 2)).mean(dim=(2, 3))
+        bins = bins / bins.sum(dim=1, keepdim=True).clamp(min=1e-6)
+        log_mean = torch.log(i.mean(dim=(2, 3)).clamp(min=1e-4))
+        return torch.cat([bins, log_mean], 1)
+
+    def predict(self, feats):
+        """log ratio [N] from features [N, BINS + 1] (training works on cached features)."""
+        log_mean = feats[:, -1]
+        return self.log_target - log_mean + self.fc2(lrelu(self.fc1(feats))).squeeze(1)
+
+    def forward(self, i):
+        return self.predict(self.features(i)).reshape(1)
+
+
 def count_params(net):
     return sum(p.numel() for p in net.parameters())
 
 
 def build(role, width='full'):
-    """role: 'decom' | 'restore' | 'illum'."""
+    """role: 'decom' | 'restore' | 'illum' | 'exposure'."""
     if role == 'decom':
         return DecomNet()
     if role == 'restore':
         return RestorationNet(width)
     if role == 'illum':
         return IllumNet()
+    if role == 'exposure':
+        return ExposureNet()
     raise ValueError(f'unknown role {role!r}')

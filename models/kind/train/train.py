@@ -60,8 +60,8 @@ class Pairs:
     Stretched as at KinD's inference by default; `stretched=False` gives the frames as the camera
     and the photo are (models/fast trains on those)."""
 
-    def __init__(self, images, rng, stretched=True):
-        self.images, self.rng, self.stretched = images, rng, stretched
+    def __init__(self, images, rng, stretched=True, raw_normal=False):
+        self.images, self.rng, self.stretched, self.raw_normal = images, rng, stretched, raw_normal
 
     def batch(self, n, size):
         lows, highs = [], []
@@ -81,6 +81,8 @@ class Pairs:
             highs.append(crop)
         if not self.stretched:
             return to_tensor(lows), to_tensor(highs)
+        if self.raw_normal:  # the photo as the benchmark scores against it (end-to-end loss)
+            return stretch(to_tensor(lows)), to_tensor(highs)
         return stretch(to_tensor(lows)), stretch(to_tensor(highs))
 
 
@@ -184,7 +186,9 @@ class Stage:
             self.decom = frozen('decom', args.decom_onnx)
 
     def name(self):
-        return f'restore-{self.args.width}' if self.args.stage == 'restore' else self.args.stage
+        if self.args.stage != 'restore':
+            return self.args.stage
+        return f'restore-{self.args.width}' + ('-final' if self.args.loss == 'final' else '')
 
     def build(self):
         return nets.build(self.args.stage, self.args.width)
@@ -263,7 +267,33 @@ def restore_loss(net, low, high, ctx):
     return loss, {'mse': float(mse), 'ssim': float(s)}
 
 
-LOSSES = {'decom': decom_loss, 'illum': illum_loss, 'restore': restore_loss}
+def pair_ratio(i_low, i_normal):
+    """The brightening ratio a pair asks for: mean(I_normal) / mean(I_low) per sample, in the
+    range kind.illumination takes. kind-exposure.onnx learns to predict it from I_low alone."""
+    return (i_normal.mean(dim=(1, 2, 3)) / i_low.mean(dim=(1, 2, 3)).clamp(min=1e-3)).clamp(0.5, 20)
+
+
+def final_loss(net, low, photo, ctx):
+    """End-to-end Restoration loss: the shipped output R'·I' (I' from the frozen Illumination
+    net at the pair's own ratio) against the photo itself, plus a tenth of the stage-wise loss
+    against R_normal so that R' stays a reflectance. Lets R' absorb what the frozen Decom and
+    Illumination nets get wrong (colour, highlights) instead of matching an imperfect R_normal."""
+    with torch.no_grad():
+        r_l, i_l = ctx['decom'](low)
+        r_h, i_h = ctx['decom'](stretch(photo))
+        i_adj = ctx['illum'](i_l, pair_ratio(i_l, i_h))
+    with torch.autocast('cpu', torch.bfloat16, enabled=ctx['bf16']):
+        out = net(r_l, i_l)
+    out = out.float()
+    fused = out * i_adj
+    mse = F.mse_loss(fused, photo)
+    s = ssim(fused, photo)
+    stagewise = F.mse_loss(out, r_h) + (1 - ssim(out, r_h))
+    loss = mse + (1 - s) + grad_loss(fused, photo) + 0.1 * stagewise
+    return loss, {'mse': float(mse), 'ssim': float(s)}
+
+
+LOSSES = {'decom': decom_loss, 'illum': illum_loss, 'restore': restore_loss, 'final': final_loss}
 
 
 @torch.no_grad()
@@ -300,6 +330,8 @@ def validate(stage, net, val, ctx):
             add('psnr_r_low_vs_r_normal', psnr(r_l, r_h))
             if ctx.get('illum') is not None:
                 _, i_h = ctx['decom'](high)
+                i_adj = ctx['illum'](i_l, pair_ratio(i_l, i_h))
+                add('psnr_product_pair_ratio', psnr(r_out * i_adj, raw))
                 for tag, ratio in (('oracle_ratio', i_h.mean() / i_l.mean().clamp(min=1e-3)),
                                    ('ratio5', torch.tensor(5.0))):
                     i_adj = ctx['illum'](i_l, ratio.view(1))
@@ -331,6 +363,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--stage', choices=['decom', 'illum', 'restore'], required=True)
     ap.add_argument('--width', choices=['full', 'lite'], default='full')
+    ap.add_argument('--loss', choices=['stage', 'final'], default='stage',
+                    help="restore: 'stage' (R' against R_normal, as in the paper) or 'final' "
+                         "(R'·I' against the photo, runs/restore-<width>-final/)")
     ap.add_argument('--minutes', type=float, required=True,
                     help='training minutes for this stage, counted across resumed runs')
     ap.add_argument('--steps', type=int, default=None, help='optional cap on total steps')
@@ -388,7 +423,7 @@ def main():
         load_onnx_into(net, args.init_from_onnx)
         manifest = os.path.join(WEIGHTS, 'manifest.json')
         if os.path.exists(manifest):  # carry the shipped file's training history forward
-            e = json.load(open(manifest)).get('networks', {}).get(name, {})
+            e = json.load(open(manifest)).get('networks', {}).get(name.removesuffix('-final'), {})
             if e.get('trained'):
                 prior = {'steps': e['steps'], 'minutes': e['minutes']}
                 step, minutes = prior['steps'], prior['minutes']
@@ -398,13 +433,16 @@ def main():
         return 0
 
     say(f'loading data from {DATA}')
-    pairs = Pairs(load_images('train'), rng)
+    final = args.stage == 'restore' and args.loss == 'final'
+    pairs = Pairs(load_images('train'), rng, raw_normal=final)
     val = val_set()
     ctx = {'decom': stage.decom, 'rng': rng, 'bf16': bool(args.bf16)}
     if args.stage == 'restore':
         ctx['illum'] = frozen('illum') if is_trained('illum') else None
     csv_path = os.path.join(run, 'val.csv')
-    loss_fn = LOSSES[args.stage]
+    loss_fn = LOSSES['final' if final else args.stage]
+    if final and ctx['illum'] is None:
+        raise SystemExit('--loss final needs trained Illumination weights (runs/illum or the shipped file)')
     say(f'{name}: {nets.count_params(net)} params, batch {batch}, patch {args.patch}, lr {lr}, '
         f'budget {args.minutes} min, threads {args.threads}')
 

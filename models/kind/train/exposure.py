@@ -1,0 +1,126 @@
+"""Trains kind-exposure (nets.ExposureNet), the learned auto-exposure of kind.illumination
+`mode: learned`: from the illumination I of a dark frame alone, the log of the ratio that brings
+it to the photo's brightness, log(mean(I_normal) / mean(I_low)) (train.pair_ratio, the ratio the
+end-to-end Restoration loss trains with).
+
+    /usr/bin/python3 models/kind/train/exposure.py features --threads 1   # resumable, ~1 s a photo
+    /usr/bin/python3 models/kind/train/exposure.py fit                    # seconds
+    /usr/bin/python3 models/kind/train/export.py --only exposure
+
+`features`: every photo of pristine/train, centre-cropped to at most 512 px a side (the scale
+of scripts/make-pairs.py), degraded once `mild` and once `severe` with a generator seeded per
+photo; both halves go through the shipped Decom. Caches ExposureNet's features of I_low and the
+target in runs/exposure/features.npz (every 40 photos, so an interrupted run continues).
+`fit`: 5-fold cross-validation over photos (both severities of a photo in the same fold), RMS
+error of the log ratio against the mean rule with its best constant target, then a fit on all
+photos saved as runs/exposure/latest.pt for export.py.
+"""
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nets  # noqa: E402
+import train as T  # noqa: E402
+from degrade import degrade  # noqa: E402
+
+RUN = os.path.join(T.HERE, 'runs', 'exposure')
+CACHE = os.path.join(RUN, 'features.npz')
+SEVERITIES = ('mild', 'severe')
+
+
+def crop(img, side=512):
+    h, w = img.shape[:2]
+    ch, cw = min(h, side), min(w, side)
+    y, x = (h - ch) // 2, (w - cw) // 2
+    return np.ascontiguousarray(img[y:y + ch, x:x + cw])
+
+
+def features(args):
+    os.makedirs(RUN, exist_ok=True)
+    say = T.run_logger(RUN)
+    done = dict(np.load(CACHE)) if os.path.exists(CACHE) else {'x': np.zeros((0, nets.ExposureNet.BINS + 1)),
+                                                                'y': np.zeros(0), 'photo': np.zeros(0, int),
+                                                                'severe': np.zeros(0, int)}
+    start = int(done['photo'].max()) + 1 if len(done['photo']) else 0
+    images = T.load_images('train')
+    decom, probe = T.frozen('decom', os.path.join(T.WEIGHTS, T.SHIPPED['decom'])), nets.ExposureNet()
+    say(f'exposure features: photos {start}..{len(images) - 1} of {len(images)}')
+    rows = {k: list(v) for k, v in done.items()}
+    t0 = time.time()
+    with torch.no_grad():
+        for k in range(start, len(images)):
+            photo = crop(images[k])
+            normal = T.stretch(T.to_tensor([photo]))
+            _, i_h = decom(normal)
+            for s, severity in enumerate(SEVERITIES):
+                low, _ = degrade(photo, np.random.default_rng([args.seed, s, k]), severity)
+                _, i_l = decom(T.stretch(T.to_tensor([low])))
+                rows['x'].append(probe.features(i_l)[0].numpy())
+                rows['y'].append(float(torch.log(T.pair_ratio(i_l, i_h))[0]))
+                rows['photo'].append(k)
+                rows['severe'].append(s)
+            if (k + 1) % 40 == 0 or k + 1 == len(images):
+                tmp = CACHE + '.tmp.npz'
+                np.savez(tmp, **{n: np.array(v) for n, v in rows.items()})
+                os.replace(tmp, CACHE)
+                say(f'photo {k + 1}/{len(images)} ({(time.time() - t0) / (k + 1 - start):.2f} s a photo)')
+
+
+def fit_one(x, y, epochs, seed, rule_only=False):
+    torch.manual_seed(seed)
+    net = nets.ExposureNet()
+    params = [net.log_target] if rule_only else list(net.parameters())
+    opt = torch.optim.Adam(params, lr=3e-3, weight_decay=0 if rule_only else 1e-4)
+    x, y = torch.from_numpy(x).float(), torch.from_numpy(y).float()
+    for _ in range(epochs):
+        loss = torch.nn.functional.mse_loss(net.predict(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return net
+
+
+def rms(net, x, y):
+    with torch.no_grad():
+        return float(torch.sqrt(torch.mean((net.predict(torch.from_numpy(x).float()) - torch.from_numpy(y).float()) ** 2)))
+
+
+def fit(args):
+    say = T.run_logger(RUN)
+    data = np.load(CACHE)
+    x, y, photo, severe = data['x'], data['y'], data['photo'], data['severe']
+    folds = photo % 5
+    report = {'rule': [], 'learned': []}
+    for f in range(5):
+        tr, te = folds != f, folds == f
+        for kind, rule_only in (('rule', True), ('learned', False)):
+            net = fit_one(x[tr], y[tr], args.epochs, args.seed, rule_only)
+            report[kind].append([rms(net, x[te & (severe == s)], y[te & (severe == s)]) for s in (0, 1)])
+    for kind, v in report.items():
+        m = np.mean(v, axis=0)
+        say(f'5-fold CV, RMS error of log ratio, {kind}: mild {m[0]:.4f} severe {m[1]:.4f} '
+            f'(x{np.exp(m[0]):.3f} / x{np.exp(m[1]):.3f} in ratio), {len(np.unique(photo))} photos')
+    net = fit_one(x, y, args.epochs, args.seed)
+    say(f'fit on all {len(y)} pairs: RMS {rms(net, x, y):.4f}, target exp(log_target) {float(net.log_target.exp()):.3f}')
+    T.save(os.path.join(RUN, 'latest.pt'), model=net.state_dict(), step=args.epochs, minutes=0.0,
+           cv={k: np.mean(v, axis=0).tolist() for k, v in report.items()})
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    ap.add_argument('command', choices=['features', 'fit'])
+    ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--seed', type=int, default=11)
+    ap.add_argument('--epochs', type=int, default=3000)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    (features if args.command == 'features' else fit)(args)
+
+
+if __name__ == '__main__':
+    main()
