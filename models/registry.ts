@@ -26,7 +26,7 @@ interface ManifestNetwork {
 const modelsRoot = join(projectRoot, 'models');
 
 const descriptions: Record<string, string> = {
-  kind: 'KinD (Zhang, Zhang, Guo 2019): Decom + Restoration (7.76 M params) + Illumination adjustment',
+  kind: 'KinD (Zhang, Zhang, Guo 2019): Decom + Restoration (7.76 M params) + Illumination adjustment, with a learned exposure',
   'kind-lite': 'KinD with a half-width Restoration net (1.94 M params): faster, slightly softer',
 };
 

@@ -105,9 +105,11 @@ def fit(args):
         m = np.mean(v, axis=0)
         say(f'5-fold CV, RMS error of log ratio, {kind}: mild {m[0]:.4f} severe {m[1]:.4f} '
             f'(x{np.exp(m[0]):.3f} / x{np.exp(m[1]):.3f} in ratio), {len(np.unique(photo))} photos')
+    started = time.time()
     net = fit_one(x, y, args.epochs, args.seed)
+    minutes = (time.time() - started) / 60
     say(f'fit on all {len(y)} pairs: RMS {rms(net, x, y):.4f}, target exp(log_target) {float(net.log_target.exp()):.3f}')
-    T.save(os.path.join(RUN, 'latest.pt'), model=net.state_dict(), step=args.epochs, minutes=0.0,
+    T.save(os.path.join(RUN, 'latest.pt'), model=net.state_dict(), step=args.epochs, minutes=minutes,
            cv={k: np.mean(v, axis=0).tolist() for k, v in report.items()})
 
 

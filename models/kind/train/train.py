@@ -30,7 +30,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.normpath(os.path.join(HERE, '..', '..', '..', '..', 'shared', 'data', 'pristine'))
 WEIGHTS = os.path.join(HERE, '..', 'weights')
 SHIPPED = {'decom': 'kind-decom.onnx', 'illum': 'kind-illum.onnx',
-           'restore-full': 'kind-restore.onnx', 'restore-lite': 'kind-lite-restore.onnx'}
+           'restore-full': 'kind-restore.onnx', 'restore-lite': 'kind-lite-restore.onnx',
+           'exposure': 'kind-exposure.onnx'}
 VAL_CROP = 192
 VAL_IMAGES = 8
 

@@ -3,7 +3,9 @@ kind.fuse `mode: product`) on synthetic pairs made from pristine/TRAIN, never on
 set that the quality benchmark scores. Runs the shipped ONNX weights (loaded into the PyTorch
 definitions) on centre crops, as the stills pipeline does: per-image min-max stretch, Decom,
 Restore, Illumination at ratio = clamp(target / mean(I), 0.5, 20), then R' * I'; the KinD
-`official` fusion at a fixed ratio is printed beside it for comparison.
+`official` fusion at a fixed ratio is printed beside it for comparison, and the learned exposure
+(`mode: learned`: runs/exposure/latest.pt, else the shipped kind-exposure.onnx). `--restore-run`
+scores a Restoration checkpoint in training (e.g. restore-full-final) beside the shipped one.
 
     /usr/bin/python3 scripts/make-pairs.py --src ../shared/data/pristine/train \\
         --out /tmp/train-pairs/mild --severity mild --seed 7 --limit 400      # and severe
@@ -34,6 +36,7 @@ def main():
     ap.add_argument('--limit', type=int, default=32, help='pairs per severity')
     ap.add_argument('--targets', default='0.6,0.65,0.7,0.75,0.8')
     ap.add_argument('--ratios', default='2', help='fixed ratios for the official fusion, for comparison')
+    ap.add_argument('--restore-run', action='append', default=[], help='also score runs/NAME/latest.pt')
     ap.add_argument('--threads', type=int, default=2)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -41,8 +44,14 @@ def main():
     decom, illum = T.frozen('decom', onnx('decom')), T.frozen('illum', onnx('illum'))
     restores = {'kind': T.frozen('restore-full', onnx('restore-full')),
                 'kind-lite': T.frozen('restore-lite', onnx('restore-lite'))}
-    targets = [float(t) for t in args.targets.split(',')]
-    ratios = [float(r) for r in args.ratios.split(',')]
+    for run in args.restore_run:
+        width = 'lite' if 'lite' in run else 'full'
+        net = T.nets.build('restore', width)
+        net.load_state_dict(torch.load(os.path.join(T.HERE, 'runs', run, 'latest.pt'), map_location='cpu')['model'])
+        restores[run] = net.eval()
+    exposure = T.frozen('exposure') if T.is_trained('exposure') else None
+    targets = [float(t) for t in args.targets.split(',')] if args.targets else []
+    ratios = [float(r) for r in args.ratios.split(',')] if args.ratios else []
     rows = {}
     with torch.no_grad():
         for severity in ('mild', 'severe'):
@@ -57,6 +66,10 @@ def main():
                     for t in targets:
                         ratio = (t / i.mean().clamp(min=1e-4)).clamp(0.5, 20).view(1)
                         key = (model, f'product, auto target {t}')
+                        rows.setdefault(key, {}).setdefault(severity, []).append(T.psnr(r_restored * illum(i, ratio), gt))
+                    if exposure is not None:
+                        ratio = torch.exp(exposure(i)).clamp(0.5, 20)
+                        key = (model, 'product, learned exposure')
                         rows.setdefault(key, {}).setdefault(severity, []).append(T.psnr(r_restored * illum(i, ratio), gt))
                     for ratio in ratios:
                         fused = T.recipe(low, r, i, r_restored, illum(i, torch.tensor([ratio])))
