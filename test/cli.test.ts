@@ -16,7 +16,7 @@ test('describe shows options with type, range and default, and a runnable exampl
   const result = await cli(['describe', 'kind.illumination']);
   t.is(result.code, 0, result.stderr);
   t.regex(result.stdout, /ratio\s+number, in \[0\.5, 20\], default 2/);
-  t.regex(result.stdout, /mode\s+string, one of ratio \| auto, default "ratio"/);
+  t.regex(result.stdout, /mode\s+string, one of ratio \| auto \| learned, default "ratio"/);
   t.regex(result.stdout, /example node:\n {2}- id: my-illumination\n {4}plugin: kind\.illumination/);
   const unknown = await cli(['describe', 'kind.ilumination']);
   t.is(unknown.code, 2);
