@@ -46,8 +46,9 @@ export async function runExportCommand(argv: string[]): Promise<number> {
   const entry = container.get<ModelRegistry>(ModelRegistry).get(recipe.model);
   const files = {} as NetworkFiles;
   const hashes: string[] = [];
-  const roles = ['decom', 'restore', 'illum', ...(recipe.illumination.mode === 'learned' ? ['exposure'] : [])] as const;
-  for (const role of roles as readonly (keyof NetworkFiles)[]) {
+  const roles: (keyof NetworkFiles)[] = ['decom', 'restore', 'illum'];
+  if (recipe.illumination.mode === 'learned') roles.push('exposure');
+  for (const role of roles) {
     const network = entry.networks[role];
     if (!network) throw new KindPipeError('model', `model '${recipe.model}' has no '${role}' network (it has ${Object.keys(entry.networks).join(', ')})`);
     const sha256 = fileSha256(network.file);

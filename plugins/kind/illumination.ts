@@ -54,19 +54,18 @@ export const kindIllumination: StagePlugin = {
     let exposure: ModelSession | undefined;
     const mode = String(ctx.options.mode);
     const target = Number(ctx.options.target);
-    const logCompensation = Math.log(Number(ctx.options.compensation));
+    const compensation = Number(ctx.options.compensation);
     const smoothing = Number(ctx.options.smoothing);
     let logRatio: number | undefined;
-    /** log of the ratio this frame asks for, before smoothing, within the ratio range. */
-    async function wantedLogRatio(light: Float32Array, frame: Frame): Promise<number> {
+    /** The ratio this frame asks for, before smoothing and clamping. */
+    async function wantedRatio(light: Float32Array, frame: Frame): Promise<number> {
       if (exposure) {
         const out = await exposure.run({ illumination: { data: light, dims: dims(1, frame) } });
-        const predicted = floats(out.log_ratio, 'kind.illumination')[0] + logCompensation;
-        return Math.log(clamp(Math.exp(predicted), minRatio, maxRatio));
+        return Math.exp(floats(out.log_ratio, 'kind.illumination')[0]) * compensation;
       }
       let sum = 0;
       for (let i = 0; i < light.length; i++) sum += light[i];
-      return Math.log(clamp(target / Math.max(sum / light.length, 1e-4), minRatio, maxRatio));
+      return target / Math.max(sum / light.length, 1e-4);
     }
     return {
       async start() {
@@ -78,7 +77,7 @@ export const kindIllumination: StagePlugin = {
         const light = asFloat(frame, 'kind.illumination');
         let ratio = Number(ctx.options.ratio);
         if (mode !== 'ratio') {
-          const wanted = await wantedLogRatio(light, frame);
+          const wanted = Math.log(clamp(await wantedRatio(light, frame), minRatio, maxRatio));
           logRatio = logRatio === undefined ? wanted : smoothing * logRatio + (1 - smoothing) * wanted;
           ratio = Math.exp(logRatio);
         }

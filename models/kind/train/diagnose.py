@@ -48,7 +48,7 @@ def main():
                 r, i = decom(low)
                 r_h, i_h = decom(T.stretch(gt))
                 r_out = restore(r, i)
-                i_out = illum(i, torch.exp(exposure(i)).clamp(0.5, 20))
+                i_out = illum(i, T.learned_ratio(exposure, i))
                 shipped = r_out * i_out
                 outs = {
                     "shipped: R' · I' (learned exposure)": shipped,

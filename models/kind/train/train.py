@@ -32,6 +32,7 @@ WEIGHTS = os.path.join(HERE, '..', 'weights')
 SHIPPED = {'decom': 'kind-decom.onnx', 'illum': 'kind-illum.onnx',
            'restore-full': 'kind-restore.onnx', 'restore-lite': 'kind-lite-restore.onnx',
            'exposure': 'kind-exposure.onnx'}
+RATIO_RANGE = (0.5, 20.0)  # what kind.illumination takes (plugins/kind/illumination.ts)
 VAL_CROP = 192
 VAL_IMAGES = 8
 
@@ -195,11 +196,13 @@ class Stage:
         return nets.build(self.args.stage, self.args.width)
 
 
-def frozen(stage, onnx_path=None):
-    """A trained, frozen net: its checkpoint, else its shipped ONNX file."""
+def frozen(stage, onnx_path=None, run=None):
+    """A trained, frozen net: its checkpoint (runs/<run or stage>/), else its shipped ONNX file."""
     width = stage.split('-')[1] if '-' in stage else 'full'
     net = nets.build(stage.split('-')[0], width)
-    ckpt = os.path.join(HERE, 'runs', stage, 'latest.pt')
+    ckpt = os.path.join(HERE, 'runs', run or stage, 'latest.pt')
+    if run and not os.path.exists(ckpt):
+        raise SystemExit(f'no checkpoint {ckpt} (runs/ holds {", ".join(sorted(os.listdir(os.path.dirname(os.path.dirname(ckpt)))))})')
     if os.path.exists(ckpt) and not onnx_path:
         net.load_state_dict(torch.load(ckpt, map_location='cpu')['model'])
     else:
@@ -271,7 +274,12 @@ def restore_loss(net, low, high, ctx):
 def pair_ratio(i_low, i_normal):
     """The brightening ratio a pair asks for: mean(I_normal) / mean(I_low) per sample, in the
     range kind.illumination takes. kind-exposure.onnx learns to predict it from I_low alone."""
-    return (i_normal.mean(dim=(1, 2, 3)) / i_low.mean(dim=(1, 2, 3)).clamp(min=1e-3)).clamp(0.5, 20)
+    return (i_normal.mean(dim=(1, 2, 3)) / i_low.mean(dim=(1, 2, 3)).clamp(min=1e-3)).clamp(*RATIO_RANGE)
+
+
+def learned_ratio(exposure, i):
+    """The ratio of kind.illumination `mode: learned` (compensation 1) for one frame's I."""
+    return torch.exp(exposure(i)).clamp(*RATIO_RANGE)
 
 
 def final_loss(net, low, photo, ctx):

@@ -45,10 +45,7 @@ def main():
     restores = {'kind': T.frozen('restore-full', onnx('restore-full')),
                 'kind-lite': T.frozen('restore-lite', onnx('restore-lite'))}
     for run in args.restore_run:
-        width = 'lite' if 'lite' in run else 'full'
-        net = T.nets.build('restore', width)
-        net.load_state_dict(torch.load(os.path.join(T.HERE, 'runs', run, 'latest.pt'), map_location='cpu')['model'])
-        restores[run] = net.eval()
+        restores[run] = T.frozen('restore-lite' if 'lite' in run else 'restore-full', run=run)
     exposure = T.frozen('exposure') if T.is_trained('exposure') else None
     targets = [float(t) for t in args.targets.split(',')] if args.targets else []
     ratios = [float(r) for r in args.ratios.split(',')] if args.ratios else []
@@ -64,11 +61,11 @@ def main():
                 for model, restore in restores.items():
                     r_restored = restore(r, i)
                     for t in targets:
-                        ratio = (t / i.mean().clamp(min=1e-4)).clamp(0.5, 20).view(1)
+                        ratio = (t / i.mean().clamp(min=1e-4)).clamp(*T.RATIO_RANGE).view(1)
                         key = (model, f'product, auto target {t}')
                         rows.setdefault(key, {}).setdefault(severity, []).append(T.psnr(r_restored * illum(i, ratio), gt))
                     if exposure is not None:
-                        ratio = torch.exp(exposure(i)).clamp(0.5, 20)
+                        ratio = T.learned_ratio(exposure, i)
                         key = (model, 'product, learned exposure')
                         rows.setdefault(key, {}).setdefault(severity, []).append(T.psnr(r_restored * illum(i, ratio), gt))
                     for ratio in ratios:
