@@ -33,11 +33,15 @@ def main():
     ap.add_argument('--stride', type=int, default=25)
     ap.add_argument('--limit', type=int, default=16)
     ap.add_argument('--restore', default='restore-full', help='restore-full | restore-lite (checkpoint, else shipped)')
+    ap.add_argument('--run', help='Restoration (and, for a joint run, Illumination) from runs/RUN instead')
+    ap.add_argument('--exposure', default='exposure', help='exposure | exposure-lite (checkpoint, else shipped)')
     ap.add_argument('--threads', type=int, default=1)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    decom, illum, exposure = T.frozen('decom'), T.frozen('illum'), T.frozen('exposure')
-    restore = T.frozen(args.restore)
+    decom, illum, exposure = T.frozen('decom'), T.frozen('illum'), T.frozen(args.exposure)
+    restore = T.frozen(args.restore, run=args.run)
+    if args.run and 'joint' in args.run:
+        illum = T.frozen('illum', run=args.run)
     rows = {}
     with torch.no_grad():
         for severity in ('mild', 'severe'):

@@ -7,6 +7,10 @@ seeded random init is exported with trained=false so the runtime has files to lo
 
     /usr/bin/python3 models/kind/train/export.py            # all networks
     /usr/bin/python3 models/kind/train/export.py --only decom
+    /usr/bin/python3 models/kind/train/export.py --only illum-lite --run illum-lite=restore-lite-joint
+
+kind-lite-illum.onnx is kind-lite's own Illumination net, trained jointly with its Restoration net
+(train.py --loss joint); until it exists kind-lite shares kind-illum.onnx.
 """
 import argparse
 import json
@@ -17,6 +21,7 @@ import torch
 
 import nets
 from onnx_weights import export_fp16, sha256
+from train import trained_weights
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WEIGHTS = os.path.join(HERE, '..', 'weights')
@@ -27,6 +32,7 @@ DATA = 'synthetic night pairs from shared/data/pristine/train: BSDS500, Sun-Hays
 STAGES = {
     'decom': ('kind-decom.onnx', 'decom', None, ['image'], ['reflectance', 'illumination']),
     'illum': ('kind-illum.onnx', 'illum', None, ['illumination', 'ratio'], ['adjusted']),
+    'illum-lite': ('kind-lite-illum.onnx', 'illum', None, ['illumination', 'ratio'], ['adjusted']),
     'restore-full': ('kind-restore.onnx', 'restore', 'full',
                      ['reflectance', 'illumination'], ['restored']),
     'restore-lite': ('kind-lite-restore.onnx', 'restore', 'lite',
@@ -34,7 +40,10 @@ STAGES = {
     'exposure': ('kind-exposure.onnx', 'exposure', None, ['illumination'], ['log_ratio']),
 }
 MODELS = {'kind': {'decom': 'decom', 'restore': 'restore-full', 'illum': 'illum', 'exposure': 'exposure'},
-          'kind-lite': {'decom': 'decom', 'restore': 'restore-lite', 'illum': 'illum', 'exposure': 'exposure'}}
+          'kind-lite': {'decom': 'decom', 'restore': 'restore-lite', 'illum': 'illum-lite', 'exposure': 'exposure'}}
+# kind-lite's own Illumination net (trained beside its Restoration net, train.py --loss joint);
+# until it exists, kind-lite shares kind's.
+SHARED_UNTIL_TRAINED = {'illum-lite': 'illum'}
 SCALARS = ('ratio', 'log_ratio')  # shape [1]
 CHANNELS = {'image': 3, 'reflectance': 3, 'illumination': 1, 'adjusted': 1, 'restored': 3}
 
@@ -45,8 +54,18 @@ def build(stage):
 
 
 def checkpoint(stage, run=None):
+    """The stage's training state: {'model', 'step', 'minutes'}. An Illumination net trained
+    jointly with a Restoration net (train.py --loss joint) is taken from that run's checkpoint,
+    its steps and minutes counted as its own history plus the joint run's. Weights averaged in
+    training (--ema) are exported in place of the last step's."""
     path = os.path.join(RUNS, run or stage, 'latest.pt')
-    return torch.load(path, map_location='cpu') if os.path.exists(path) else None
+    if not os.path.exists(path):
+        return None
+    ck = torch.load(path, map_location='cpu')
+    if STAGES[stage][1] == 'illum' and 'illum' in ck:
+        return {'model': trained_weights(ck, 'illum'), 'step': ck['illum_prior']['steps'] + ck['step'] - ck['prior']['steps'],
+                'minutes': ck['illum_prior']['minutes'] + ck['minutes'] - ck['prior']['minutes']}
+    return {**ck, 'model': trained_weights(ck)}
 
 
 def io_spec(name):
@@ -88,6 +107,9 @@ def main():
         elif os.path.exists(path) and stage in entries:
             print(f'{stage}: no checkpoint, keeping shipped {file}')
             continue
+        elif stage in SHARED_UNTIL_TRAINED:
+            print(f'{stage}: not trained, kind-lite uses {SHARED_UNTIL_TRAINED[stage]}')
+            continue
         else:
             torch.manual_seed(0)
             net = build(stage)
@@ -102,7 +124,8 @@ def main():
         print(f'{stage}: wrote {file} ({os.path.getsize(path) / 1e6:.2f} MB, {info["source"]})')
     for stage, e in entries.items():
         e['sha256'] = sha256(os.path.join(WEIGHTS, e['file']))
-    models = {m: {role: entries[s] for role, s in roles.items() if s in entries}
+    pick = lambda s: s if s in entries else SHARED_UNTIL_TRAINED.get(s)  # noqa: E731
+    models = {m: {role: entries[pick(s)] for role, s in roles.items() if pick(s) in entries}
               for m, roles in MODELS.items()}
     manifest = {
         'format': 'onnx opset 13, batch 1, dynamic H and W, fp16 initializers cast to fp32',

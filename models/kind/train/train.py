@@ -10,6 +10,7 @@ Both are min-max stretched as at inference. Later stages use the frozen Decom
 checkpoint (or --decom-onnx). Writes runs/<stage>/{latest.pt,train.log,val.csv}.
 """
 import argparse
+import copy
 import csv
 import json
 import math
@@ -29,7 +30,7 @@ from onnx_weights import load_onnx_into
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.normpath(os.path.join(HERE, '..', '..', '..', '..', 'shared', 'data', 'pristine'))
 WEIGHTS = os.path.join(HERE, '..', 'weights')
-SHIPPED = {'decom': 'kind-decom.onnx', 'illum': 'kind-illum.onnx',
+SHIPPED = {'decom': 'kind-decom.onnx', 'illum': 'kind-illum.onnx', 'illum-lite': 'kind-lite-illum.onnx',
            'restore-full': 'kind-restore.onnx', 'restore-lite': 'kind-lite-restore.onnx',
            'exposure': 'kind-exposure.onnx'}
 RATIO_RANGE = (0.5, 20.0)  # what kind.illumination takes (plugins/kind/illumination.ts)
@@ -190,27 +191,35 @@ class Stage:
     def name(self):
         if self.args.stage != 'restore':
             return self.args.stage
-        return f'restore-{self.args.width}' + ('-final' if self.args.loss == 'final' else '')
+        return f'restore-{self.args.width}' + {'stage': '', 'final': '-final', 'joint': '-joint'}[self.args.loss]
 
     def build(self):
         return nets.build(self.args.stage, self.args.width)
 
 
 def frozen(stage, onnx_path=None, run=None):
-    """A trained, frozen net: its checkpoint (runs/<run or stage>/), else its shipped ONNX file."""
+    """A trained, frozen net: its checkpoint (runs/<run or stage>/), else its shipped ONNX file.
+    An Illumination net trained jointly (--loss joint) comes from that run: frozen('illum', run=...)."""
     width = stage.split('-')[1] if '-' in stage else 'full'
     net = nets.build(stage.split('-')[0], width)
     ckpt = os.path.join(HERE, 'runs', run or stage, 'latest.pt')
     if run and not os.path.exists(ckpt):
         raise SystemExit(f'no checkpoint {ckpt} (runs/ holds {", ".join(sorted(os.listdir(os.path.dirname(os.path.dirname(ckpt)))))})')
     if os.path.exists(ckpt) and not onnx_path:
-        net.load_state_dict(torch.load(ckpt, map_location='cpu')['model'])
+        ck = torch.load(ckpt, map_location='cpu')
+        net.load_state_dict(trained_weights(ck, 'illum' if stage.startswith('illum') and 'illum' in ck else 'model'))
     else:
         load_onnx_into(net, onnx_path or os.path.join(WEIGHTS, SHIPPED[stage]))
     net.eval()
     for p in net.parameters():
         p.requires_grad_(False)
     return net
+
+
+def trained_weights(ck, key='model'):
+    """A checkpoint's weights for `key` ('model', or 'illum' of a joint run): the average when
+    trained with --ema, else the last step's."""
+    return ck.get(f'ema_{key}', ck[key])
 
 
 def is_trained(stage):
@@ -233,14 +242,19 @@ def decom_loss(net, low, high, _):
 
 
 def illum_pairs(decom, low, high, rng):
+    """(I_in, ratio, I_target) for the Illumination stage from a batch of image pairs."""
+    with torch.no_grad():
+        _, i_l = decom(low)
+        _, i_h = decom(high)
+    return knob_pairs(i_l, i_h, rng)
+
+
+def knob_pairs(i_l, i_h, rng):
     """(I_in, ratio, I_target): low->normal, or swapped 30 % of the time so a ratio below 1
     darkens; the ratio is mean(I_target)/mean(I_in) per sample. After the min-max stretch
     the natural ratio is only ~1-2, so half the targets are brightened further by a power
     (I**g, g in 0.3-1; smooth, keeps edges) to teach ratios up to ~4."""
-    with torch.no_grad():
-        _, i_l = decom(low)
-        _, i_h = decom(high)
-    n = len(low)
+    n = len(i_l)
     swap = torch.from_numpy(rng.random(n) < 0.3).view(-1, 1, 1, 1)
     i_in = torch.where(swap, i_h, i_l)
     i_tgt = torch.where(swap, i_l, i_h)
@@ -282,14 +296,25 @@ def learned_ratio(exposure, i):
     return torch.exp(exposure(i)).clamp(*RATIO_RANGE)
 
 
+def illum_knob_loss(illum, i_l, i_h, rng):
+    """The Illumination stage's own loss on pairs made from I_low/I_normal already computed
+    (random ratios, swapped directions, gamma-brightened targets), so that training it end to end
+    at the pair ratio keeps the ratio knob meaning what it meant for every other ratio."""
+    i_in, ratio, i_tgt = knob_pairs(i_l, i_h, rng)
+    out = illum(i_in, ratio)
+    return F.mse_loss(out, i_tgt) + grad_loss(out, i_tgt)
+
+
 def final_loss(net, low, photo, ctx):
     """End-to-end Restoration loss: the shipped output R'·I' (I' from the frozen Illumination
     net at the pair's own ratio) against the photo itself, plus a tenth of the stage-wise loss
     against R_normal so that R' stays a reflectance. Lets R' absorb what the frozen Decom and
     Illumination nets get wrong (colour, highlights) instead of matching an imperfect R_normal."""
+    joint = ctx.get('joint', False)
     with torch.no_grad():
         r_l, i_l = ctx['decom'](low)
         r_h, i_h = ctx['decom'](stretch(photo))
+    with torch.set_grad_enabled(joint):
         i_adj = ctx['illum'](i_l, pair_ratio(i_l, i_h))
     with torch.autocast('cpu', torch.bfloat16, enabled=ctx['bf16']):
         out = net(r_l, i_l)
@@ -299,6 +324,8 @@ def final_loss(net, low, photo, ctx):
     s = ssim(fused, photo)
     stagewise = F.mse_loss(out, r_h) + (1 - ssim(out, r_h))
     loss = mse + (1 - s) + grad_loss(fused, photo) + 0.1 * stagewise
+    if joint:
+        loss = loss + 0.1 * illum_knob_loss(ctx['illum'], i_l, i_h, ctx['rng'])
     return loss, {'mse': float(mse), 'ssim': float(s)}
 
 
@@ -372,9 +399,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--stage', choices=['decom', 'illum', 'restore'], required=True)
     ap.add_argument('--width', choices=['full', 'lite'], default='full')
-    ap.add_argument('--loss', choices=['stage', 'final'], default='stage',
-                    help="restore: 'stage' (R' against R_normal, as in the paper) or 'final' "
-                         "(R'·I' against the photo, runs/restore-<width>-final/)")
+    ap.add_argument('--loss', choices=['stage', 'final', 'joint'], default='stage',
+                    help="restore: 'stage' (R' against R_normal, as in the paper), 'final' "
+                         "(R'·I' against the photo, runs/restore-<width>-final/) or 'joint' (the "
+                         "same, training the Illumination net too, runs/restore-<width>-joint/)")
+    ap.add_argument('--init-illum-from-onnx', help="joint: the Illumination net's starting weights "
+                    '(default: the shipped kind-illum.onnx)')
+    ap.add_argument('--illum-lr', type=float, default=2e-4, help='joint: learning rate of the Illumination net')
+    ap.add_argument('--ema', type=float, default=0.0,
+                    help='keep an exponential moving average of the weights with this decay (e.g. 0.998); '
+                         'validation, export.py and frozen() then use the average')
     ap.add_argument('--minutes', type=float, required=True,
                     help='training minutes for this stage, counted across resumed runs')
     ap.add_argument('--steps', type=int, default=None, help='optional cap on total steps')
@@ -406,23 +440,36 @@ def main():
         hh, mm = map(int, args.deadline.split(':'))
         now = time.gmtime(started)
         deadline = started + ((hh * 60 + mm) - (now.tm_hour * 60 + now.tm_min)) * 60 - now.tm_sec
+        if deadline <= started:  # past midnight: 00:45 asked at 23:01 is tomorrow's
+            deadline += 24 * 3600
     # Decom runs at full resolution (16 images per step), so it takes smaller batches.
     batch = args.batch or {'decom': 4, 'illum': 8, 'restore': 4}[args.stage]
     args.patch = args.patch or {'decom': 96, 'illum': 96, 'restore': 128}[args.stage]
     lr = args.lr or {'decom': 5e-4, 'illum': 5e-4, 'restore': 2e-4}[args.stage]
     torch.manual_seed(args.seed)
     net = stage.build()
-    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    joint = args.stage == 'restore' and args.loss == 'joint'
+    illum = nets.build('illum') if joint else None
+    groups = [{'params': net.parameters(), 'lr': lr}]
+    if joint:
+        groups.append({'params': illum.parameters(), 'lr': args.illum_lr})
+    opt = torch.optim.Adam(groups)
+    illum_prior = {'steps': 0, 'minutes': 0.0}  # joint: the Illumination file's own history
     rng = np.random.default_rng([args.seed, ['decom', 'illum', 'restore'].index(args.stage)])
     step, minutes, prior = 0, 0.0, {'steps': 0, 'minutes': 0.0}
     ckpt_path = os.path.join(run, 'latest.pt')
+    resumed = {}
     if args.resume and os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location='cpu')
         net.load_state_dict(ck['model'])
         opt.load_state_dict(ck['opt'])
         if args.lr:  # an explicit --lr overrides the checkpoint's (e.g. a lower one to settle)
-            for group in opt.param_groups:
-                group['lr'] = args.lr
+            opt.param_groups[0]['lr'] = args.lr
+        if joint:
+            illum.load_state_dict(ck['illum'])
+            illum_prior = ck['illum_prior']
+            opt.param_groups[1]['lr'] = args.illum_lr
+        resumed = ck
         step, minutes, prior = ck['step'], ck['minutes'], ck['prior']
         rng.bit_generator.state = ck['np_rng']
         torch.set_rng_state(ck['torch_rng'])
@@ -432,21 +479,52 @@ def main():
         load_onnx_into(net, args.init_from_onnx)
         manifest = os.path.join(WEIGHTS, 'manifest.json')
         if os.path.exists(manifest):  # carry the shipped file's training history forward
-            e = json.load(open(manifest)).get('networks', {}).get(name.removesuffix('-final'), {})
+            networks = json.load(open(manifest)).get('networks', {})
+            e = networks.get(f'restore-{args.width}', {}) if args.stage == 'restore' else networks.get(name, {})
             if e.get('trained'):
                 prior = {'steps': e['steps'], 'minutes': e['minutes']}
                 step, minutes = prior['steps'], prior['minutes']
         say(f'initialised {name} from {args.init_from_onnx} (prior {prior})')
+    if joint and not (args.resume and os.path.exists(ckpt_path)):
+        start = args.init_illum_from_onnx or os.path.join(WEIGHTS, SHIPPED['illum'])
+        load_onnx_into(illum, start)
+        manifest = os.path.join(WEIGHTS, 'manifest.json')
+        networks = json.load(open(manifest)).get('networks', {}) if os.path.exists(manifest) else {}
+        shipped = {n['file']: n for n in networks.values()}.get(os.path.basename(start), {})
+        if shipped.get('trained'):
+            illum_prior = {'steps': shipped['steps'], 'minutes': shipped['minutes']}
+        say(f'joint: Illumination net from {start} (prior {illum_prior})')
     if minutes - prior['minutes'] >= args.minutes or (args.steps and step >= args.steps):
         say(f'{name}: budget of {args.minutes} min already spent, nothing to do')
         return 0
 
+    # The averaged weights (--ema): what validation scores and export.py ships, far steadier
+    # between checkpoints than the raw weights at a fine-tuning learning rate.
+    averaged = {'model': (net, copy.deepcopy(net))}
+    if joint:
+        averaged['illum'] = (illum, copy.deepcopy(illum))
+    if args.ema:
+        for key, (_, avg) in averaged.items():
+            if f'ema_{key}' in resumed:
+                avg.load_state_dict(resumed[f'ema_{key}'])
+            for p in avg.parameters():
+                p.requires_grad_(False)
+        say(f'weight averaging, decay {args.ema} ({"resumed" if "ema_model" in resumed else "from the current weights"})')
+
+    def update_average():
+        with torch.no_grad():
+            for live, avg in averaged.values():
+                for a, p in zip(avg.parameters(), live.parameters()):
+                    a.mul_(args.ema).add_(p, alpha=1 - args.ema)
+
     say(f'loading data from {DATA}')
-    final = args.stage == 'restore' and args.loss == 'final'
+    final = args.stage == 'restore' and args.loss in ('final', 'joint')
     pairs = Pairs(load_images('train'), rng, raw_normal=final)
     val = val_set()
     ctx = {'decom': stage.decom, 'rng': rng, 'bf16': bool(args.bf16)}
-    if args.stage == 'restore':
+    if joint:
+        ctx['illum'], ctx['joint'] = illum, True
+    elif args.stage == 'restore':
         ctx['illum'] = frozen('illum') if is_trained('illum') else None
     csv_path = os.path.join(run, 'val.csv')
     loss_fn = LOSSES['final' if final else args.stage]
@@ -458,9 +536,15 @@ def main():
     def checkpoint_and_validate():
         save(ckpt_path, model=net.state_dict(), opt=opt.state_dict(), step=step, minutes=minutes,
              prior=prior, np_rng=rng.bit_generator.state, torch_rng=torch.get_rng_state(),
-             py_rng=random.getstate(), args=vars(args))
+             py_rng=random.getstate(), args=vars(args),
+             **({'illum': illum.state_dict(), 'illum_prior': illum_prior} if joint else {}),
+             **({f'ema_{k}': avg.state_dict() for k, (_, avg) in averaged.items()} if args.ema else {}))
         t = time.time()
-        m = validate(args.stage, net, val, ctx)
+        if args.ema:
+            m = validate(args.stage, averaged['model'][1], val,
+                         {**ctx, 'illum': averaged['illum'][1]} if joint else ctx)
+        else:
+            m = validate(args.stage, net, val, ctx)
         new = not os.path.exists(csv_path)
         with open(csv_path, 'a', newline='') as f:
             w = csv.writer(f)
@@ -489,6 +573,8 @@ def main():
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+        if args.ema:
+            update_average()
         if not math.isfinite(float(loss)):
             raise SystemExit(f'loss is {float(loss)} at step {step}')
         step += 1

@@ -5,7 +5,8 @@ definitions) on centre crops, as the stills pipeline does: per-image min-max str
 Restore, Illumination at ratio = clamp(target / mean(I), 0.5, 20), then R' * I'; the KinD
 `official` fusion at a fixed ratio is printed beside it for comparison, and the learned exposure
 (`mode: learned`: runs/exposure/latest.pt, else the shipped kind-exposure.onnx). `--restore-run`
-scores a Restoration checkpoint in training (e.g. restore-full-final) beside the shipped one.
+scores a Restoration checkpoint in training (e.g. restore-full-final; a joint run, restore-full-joint,
+with the Illumination net trained beside it) next to the shipped ones.
 
     /usr/bin/python3 scripts/make-pairs.py --src ../shared/data/pristine/train \\
         --out /tmp/train-pairs/mild --severity mild --seed 7 --limit 400      # and severe
@@ -41,11 +42,14 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     onnx = lambda stage: os.path.join(T.WEIGHTS, T.SHIPPED[stage])  # noqa: E731
-    decom, illum = T.frozen('decom', onnx('decom')), T.frozen('illum', onnx('illum'))
-    restores = {'kind': T.frozen('restore-full', onnx('restore-full')),
-                'kind-lite': T.frozen('restore-lite', onnx('restore-lite'))}
-    for run in args.restore_run:
-        restores[run] = T.frozen('restore-lite' if 'lite' in run else 'restore-full', run=run)
+    decom = T.frozen('decom', onnx('decom'))
+    lite_illum = onnx('illum-lite') if os.path.exists(onnx('illum-lite')) else onnx('illum')
+    # model -> (Restoration net, the Illumination net it ships with)
+    restores = {'kind': (T.frozen('restore-full', onnx('restore-full')), T.frozen('illum', onnx('illum'))),
+                'kind-lite': (T.frozen('restore-lite', onnx('restore-lite')), T.frozen('illum', lite_illum))}
+    for run in args.restore_run:  # a joint run brings its own Illumination net
+        restores[run] = (T.frozen('restore-lite' if 'lite' in run else 'restore-full', run=run),
+                         T.frozen('illum', run=run) if 'joint' in run else restores['kind'][1])
     exposure = T.frozen('exposure') if T.is_trained('exposure') else None
     targets = [float(t) for t in args.targets.split(',')] if args.targets else []
     ratios = [float(r) for r in args.ratios.split(',')] if args.ratios else []
@@ -58,7 +62,7 @@ def main():
                 low = T.stretch(centre_crop(os.path.join(folder, 'low', name)))
                 gt = centre_crop(os.path.join(folder, 'gt', name))
                 r, i = decom(low)
-                for model, restore in restores.items():
+                for model, (restore, illum) in restores.items():
                     r_restored = restore(r, i)
                     for t in targets:
                         ratio = (t / i.mean().clamp(min=1e-4)).clamp(*T.RATIO_RANGE).view(1)
