@@ -222,13 +222,17 @@ def trained_weights(ck, key='model'):
     return ck.get(f'ema_{key}', ck[key])
 
 
+def shipped_networks():
+    """weights/manifest.json's network entries ({} before the first export)."""
+    manifest = os.path.join(WEIGHTS, 'manifest.json')
+    return json.load(open(manifest)).get('networks', {}) if os.path.exists(manifest) else {}
+
+
 def is_trained(stage):
     """Whether a checkpoint or a shipped, trained ONNX file exists for `stage`."""
     if os.path.exists(os.path.join(HERE, 'runs', stage, 'latest.pt')):
         return True
-    manifest = os.path.join(WEIGHTS, 'manifest.json')
-    return (os.path.exists(manifest)
-            and json.load(open(manifest)).get('networks', {}).get(stage, {}).get('trained', False))
+    return shipped_networks().get(stage, {}).get('trained', False)
 
 
 def decom_loss(net, low, high, _):
@@ -477,20 +481,16 @@ def main():
         say(f'resumed {name} at step {step} ({minutes:.1f} min)')
     elif args.init_from_onnx:
         load_onnx_into(net, args.init_from_onnx)
-        manifest = os.path.join(WEIGHTS, 'manifest.json')
-        if os.path.exists(manifest):  # carry the shipped file's training history forward
-            networks = json.load(open(manifest)).get('networks', {})
-            e = networks.get(f'restore-{args.width}', {}) if args.stage == 'restore' else networks.get(name, {})
-            if e.get('trained'):
-                prior = {'steps': e['steps'], 'minutes': e['minutes']}
-                step, minutes = prior['steps'], prior['minutes']
+        # carry the shipped file's training history forward
+        e = shipped_networks().get(f'restore-{args.width}' if args.stage == 'restore' else name, {})
+        if e.get('trained'):
+            prior = {'steps': e['steps'], 'minutes': e['minutes']}
+            step, minutes = prior['steps'], prior['minutes']
         say(f'initialised {name} from {args.init_from_onnx} (prior {prior})')
-    if joint and not (args.resume and os.path.exists(ckpt_path)):
+    if joint and not resumed:
         start = args.init_illum_from_onnx or os.path.join(WEIGHTS, SHIPPED['illum'])
         load_onnx_into(illum, start)
-        manifest = os.path.join(WEIGHTS, 'manifest.json')
-        networks = json.load(open(manifest)).get('networks', {}) if os.path.exists(manifest) else {}
-        shipped = {n['file']: n for n in networks.values()}.get(os.path.basename(start), {})
+        shipped = {n['file']: n for n in shipped_networks().values()}.get(os.path.basename(start), {})
         if shipped.get('trained'):
             illum_prior = {'steps': shipped['steps'], 'minutes': shipped['minutes']}
         say(f'joint: Illumination net from {start} (prior {illum_prior})')
@@ -500,10 +500,11 @@ def main():
 
     # The averaged weights (--ema): what validation scores and export.py ships, far steadier
     # between checkpoints than the raw weights at a fine-tuning learning rate.
-    averaged = {'model': (net, copy.deepcopy(net))}
-    if joint:
-        averaged['illum'] = (illum, copy.deepcopy(illum))
+    averaged = {}
     if args.ema:
+        averaged['model'] = (net, copy.deepcopy(net))
+        if joint:
+            averaged['illum'] = (illum, copy.deepcopy(illum))
         for key, (_, avg) in averaged.items():
             if f'ema_{key}' in resumed:
                 avg.load_state_dict(resumed[f'ema_{key}'])
@@ -538,7 +539,7 @@ def main():
              prior=prior, np_rng=rng.bit_generator.state, torch_rng=torch.get_rng_state(),
              py_rng=random.getstate(), args=vars(args),
              **({'illum': illum.state_dict(), 'illum_prior': illum_prior} if joint else {}),
-             **({f'ema_{k}': avg.state_dict() for k, (_, avg) in averaged.items()} if args.ema else {}))
+             **{f'ema_{k}': avg.state_dict() for k, (_, avg) in averaged.items()})
         t = time.time()
         if args.ema:
             m = validate(args.stage, averaged['model'][1], val,
