@@ -15,6 +15,17 @@ Deterministic for a given numpy Generator state.
 
     >>> rng = np.random.default_rng(7)
     >>> low, params = degrade(photo_uint8_hwc, rng, severity='severe')
+
+A real night scene also holds light sources (street lamps, lit windows, headlights) far brighter
+than anything they light: they stay at full white in the dark frame, so the per-frame min-max
+stretch of the inference recipe cannot undo the darkness as it does on a synthetic frame without
+them. `night_pair` adds such lights to the scene in linear light (before step 2): a core bright
+enough to clip even after the under-exposure, and a glow around it; the well-exposed photo of the
+same scene (clipped, the lamps blown out as a camera would record them) is returned as the pair's
+normal image. `degrade` itself never adds lights, so its random stream, and every pair made with
+it (scripts/make-pairs.py, the quality benchmark), stays as it was.
+
+    >>> normal, low, params = night_pair(photo_uint8_hwc, rng, severity='mild')
 """
 import io
 
@@ -58,8 +69,42 @@ def degrade(img, rng, severity=None):
     """img: uint8 HxWx3 sRGB; severity: None (2-30 %), 'mild' or 'severe'.
 
     Returns (low uint8 HxWx3, params dict of every random choice made)."""
+    p = draw_params(rng, severity)
+    return expose(srgb_to_linear(img.astype(np.float64) / 255.0), p, rng), p
+
+
+def night_pair(img, rng, severity=None):
+    """img: uint8 HxWx3 sRGB. Adds 1-4 light sources to the scene (module docstring), then
+    degrades it. Returns (normal uint8 HxWx3 with the lights, low uint8 HxWx3, params)."""
+    p = draw_params(rng, severity)
+    h, w = img.shape[:2]
+    side = min(h, w)
+    yy, xx = np.mgrid[0:h, 0:w]
+    light = np.zeros((h, w, 3))
+    p['lights'] = []
+    for _ in range(int(rng.integers(1, 5))):
+        lamp = {
+            'y': float(rng.uniform(0, h)), 'x': float(rng.uniform(0, w)),
+            'radius': float(side * log_uniform(rng, 0.004, 0.03)),
+            # Warm sodium, neutral LED or a cool white, before the frame's own white balance.
+            'colour': [[1.0, 0.72, 0.38], [1.0, 0.95, 0.85], [0.85, 0.95, 1.0]][int(rng.integers(0, 3))],
+            # Core: clips even after the under-exposure. Glow: in the well-exposed photo's units.
+            'core': float(rng.uniform(4.0, 12.0)) / p['exposure'],
+            'glow': float(log_uniform(rng, 0.2, 2.0)),
+            'glow_radius': float(rng.uniform(3, 8)),
+        }
+        p['lights'].append(lamp)
+        d2 = ((yy - lamp['y']) ** 2 + (xx - lamp['x']) ** 2) / lamp['radius'] ** 2
+        shape = lamp['core'] * (d2 <= 1) + lamp['glow'] * np.exp(-d2 / (2 * lamp['glow_radius'] ** 2))
+        light += shape[..., None] * np.array(lamp['colour'])
+    scene = srgb_to_linear(img.astype(np.float64) / 255.0) + light
+    normal = np.round(linear_to_srgb(scene) * 255.0).astype(np.uint8)
+    return normal, expose(scene, p, rng), p
+
+
+def draw_params(rng, severity):
     lo, hi = EXPOSURE[severity]
-    p = {
+    return {
         'severity': severity,
         'blur_sigma': float(rng.uniform(0.0, 0.9)),
         'exposure': log_uniform(rng, lo, hi),
@@ -70,7 +115,10 @@ def degrade(img, rng, severity=None):
         'read_noise': log_uniform(rng, 0.0005, 0.006),
         'jpeg_quality': int(rng.integers(35, 91)),
     }
-    x = srgb_to_linear(img.astype(np.float64) / 255.0)
+
+
+def expose(x, p, rng):
+    """Steps 2-7 on linear light x (HxWx3, may exceed 1 where lights are): the low uint8 frame."""
     x = gaussian_blur(x, p['blur_sigma'])
     x = x * p['exposure'] * np.array(p['wb_gains'])
     photons = p['photons_full_scale'] * np.array(p['channel_sensitivity'])
@@ -79,5 +127,4 @@ def degrade(img, rng, severity=None):
     q = np.round(linear_to_srgb(x) * 255.0).astype(np.uint8)
     buf = io.BytesIO()
     Image.fromarray(q).save(buf, format='JPEG', quality=p['jpeg_quality'])
-    low = np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert('RGB')).copy()
-    return low, p
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert('RGB')).copy()

@@ -4,16 +4,21 @@ it to the photo's brightness, log(mean(I_normal) / mean(I_low)) (train.pair_rati
 end-to-end Restoration loss trains with).
 
     /usr/bin/python3 models/kind/train/exposure.py features --threads 1   # resumable, ~1 s a photo
-    /usr/bin/python3 models/kind/train/exposure.py fit                    # seconds
+    /usr/bin/python3 models/kind/train/exposure.py features --lights      # the same photos, lit
+    /usr/bin/python3 models/kind/train/exposure.py fit --with-lights      # seconds
     /usr/bin/python3 models/kind/train/export.py --only exposure
 
 `features`: every photo of pristine/train, centre-cropped to at most 512 px a side (the scale
 of scripts/make-pairs.py), degraded once `mild` and once `severe` with a generator seeded per
 photo; both halves go through the shipped Decom. Caches ExposureNet's features of I_low and the
 target in runs/exposure/features.npz (every 40 photos, so an interrupted run continues).
+`--lights` makes the pairs with degrade.night_pair instead (light sources in the scene, the lit
+photo as the normal image), cached in features-lights.npz: real night frames hold lamps at full
+white, so the per-frame stretch leaves them dark, which pairs without lights never show.
 `fit`: 5-fold cross-validation over photos (both severities of a photo in the same fold), RMS
 error of the log ratio against the mean rule with its best constant target, then a fit on all
-photos saved as runs/exposure/latest.pt for export.py.
+photos saved as runs/exposure/latest.pt for export.py. `--with-lights` fits the plain and the lit
+pairs together and reports each.
 """
 import argparse
 import os
@@ -26,10 +31,11 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nets  # noqa: E402
 import train as T  # noqa: E402
-from degrade import degrade  # noqa: E402
+from degrade import degrade, night_pair  # noqa: E402
 
 RUN = os.path.join(T.HERE, 'runs', 'exposure')
 CACHE = os.path.join(RUN, 'features.npz')
+LIT_CACHE = os.path.join(RUN, 'features-lights.npz')  # the same photos with light sources (--lights)
 SEVERITIES = ('mild', 'severe')
 
 
@@ -43,31 +49,36 @@ def crop(img, side=512):
 def features(args):
     os.makedirs(RUN, exist_ok=True)
     say = T.run_logger(RUN)
-    done = dict(np.load(CACHE)) if os.path.exists(CACHE) else {'x': np.zeros((0, nets.ExposureNet.BINS + 1)),
+    cache = LIT_CACHE if args.lights else CACHE
+    done = dict(np.load(cache)) if os.path.exists(cache) else {'x': np.zeros((0, nets.ExposureNet.BINS + 1)),
                                                                 'y': np.zeros(0), 'photo': np.zeros(0, int),
                                                                 'severe': np.zeros(0, int)}
     start = int(done['photo'].max()) + 1 if len(done['photo']) else 0
     images = T.load_images('train')
     decom, probe = T.frozen('decom', os.path.join(T.WEIGHTS, T.SHIPPED['decom'])), nets.ExposureNet()
-    say(f'exposure features: photos {start}..{len(images) - 1} of {len(images)}')
+    say(f'exposure features{" with light sources" if args.lights else ""}: photos {start}..{len(images) - 1} of {len(images)}')
     rows = {k: list(v) for k, v in done.items()}
     t0 = time.time()
     with torch.no_grad():
         for k in range(start, len(images)):
             photo = crop(images[k])
-            normal = T.stretch(T.to_tensor([photo]))
-            _, i_h = decom(normal)
+            _, i_photo = decom(T.stretch(T.to_tensor([photo])))
             for s, severity in enumerate(SEVERITIES):
-                low, _ = degrade(photo, np.random.default_rng([args.seed, s, k]), severity)
+                if args.lights:
+                    normal, low, _ = night_pair(photo, np.random.default_rng([args.seed, s, k, 1]), severity)
+                    _, i_h = decom(T.stretch(T.to_tensor([normal])))
+                else:
+                    low, _ = degrade(photo, np.random.default_rng([args.seed, s, k]), severity)
+                    i_h = i_photo
                 _, i_l = decom(T.stretch(T.to_tensor([low])))
                 rows['x'].append(probe.features(i_l)[0].numpy())
                 rows['y'].append(float(torch.log(T.pair_ratio(i_l, i_h))[0]))
                 rows['photo'].append(k)
                 rows['severe'].append(s)
             if (k + 1) % 40 == 0 or k + 1 == len(images):
-                tmp = CACHE + '.tmp.npz'
+                tmp = cache + '.tmp.npz'
                 np.savez(tmp, **{n: np.array(v) for n, v in rows.items()})
-                os.replace(tmp, CACHE)
+                os.replace(tmp, cache)
                 say(f'photo {k + 1}/{len(images)} ({(time.time() - t0) / (k + 1 - start):.2f} s a photo)')
 
 
@@ -94,28 +105,43 @@ def fit(args):
     say = T.run_logger(RUN)
     data = np.load(CACHE)
     x, y, photo, severe = data['x'], data['y'], data['photo'], data['severe']
+    lit = np.zeros(len(y), bool)
+    if args.with_lights:
+        if not os.path.exists(LIT_CACHE):
+            raise SystemExit(f'fit --with-lights: no {LIT_CACHE}; run `exposure.py features --lights` first')
+        more = np.load(LIT_CACHE)
+        x, y = np.concatenate([x, more['x']]), np.concatenate([y, more['y']])
+        photo, severe = np.concatenate([photo, more['photo']]), np.concatenate([severe, more['severe']])
+        lit = np.concatenate([lit, np.ones(len(more['y']), bool)])
     folds = photo % 5
     report = {'rule': [], 'learned': []}
+    subsets = [(name, lit == flag) for name, flag in (('', False), (' with lights', True)) if (lit == flag).any()]
     for f in range(5):
         tr, te = folds != f, folds == f
         for kind, rule_only in (('rule', True), ('learned', False)):
             net = fit_one(x[tr], y[tr], args.epochs, args.seed, rule_only)
-            report[kind].append([rms(net, x[te & (severe == s)], y[te & (severe == s)]) for s in (0, 1)])
+            report[kind].append([rms(net, x[te & (severe == s) & m], y[te & (severe == s) & m]) for _, m in subsets for s in (0, 1)])
     for kind, v in report.items():
         m = np.mean(v, axis=0)
-        say(f'5-fold CV, RMS error of log ratio, {kind}: mild {m[0]:.4f} severe {m[1]:.4f} '
-            f'(x{np.exp(m[0]):.3f} / x{np.exp(m[1]):.3f} in ratio), {len(np.unique(photo))} photos')
+        for j, (name, _) in enumerate(subsets):
+            say(f'5-fold CV, RMS error of log ratio, {kind}, pairs{name}: mild {m[2 * j]:.4f} severe {m[2 * j + 1]:.4f} '
+                f'(x{np.exp(m[2 * j]):.3f} / x{np.exp(m[2 * j + 1]):.3f} in ratio), {len(np.unique(photo))} photos')
     started = time.time()
     net = fit_one(x, y, args.epochs, args.seed)
     minutes = (time.time() - started) / 60
-    say(f'fit on all {len(y)} pairs: RMS {rms(net, x, y):.4f}, target exp(log_target) {float(net.log_target.exp()):.3f}')
+    say(f'fit on all {len(y)} pairs{" (half with light sources)" if args.with_lights else ""}: RMS {rms(net, x, y):.4f}, '
+        f'target exp(log_target) {float(net.log_target.exp()):.3f}')
     T.save(os.path.join(RUN, 'latest.pt'), model=net.state_dict(), step=args.epochs, minutes=minutes,
-           cv={k: np.mean(v, axis=0).tolist() for k, v in report.items()})
+           lights=bool(args.with_lights), cv={k: np.mean(v, axis=0).tolist() for k, v in report.items()})
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('command', choices=['features', 'fit'])
+    ap.add_argument('--lights', action='store_true',
+                    help='features: pairs with light sources (degrade.night_pair), cached in features-lights.npz')
+    ap.add_argument('--with-lights', action='store_true',
+                    help='fit: on the plain pairs and the pairs with light sources together')
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--seed', type=int, default=11)
     ap.add_argument('--epochs', type=int, default=3000)
