@@ -46,16 +46,17 @@ export async function runExportCommand(argv: string[]): Promise<number> {
   const entry = container.get<ModelRegistry>(ModelRegistry).get(recipe.model);
   const files = {} as NetworkFiles;
   const hashes: string[] = [];
-  const roles: (keyof NetworkFiles)[] = ['decom', 'restore', 'illum'];
-  if (recipe.illumination.mode === 'learned') roles.push('exposure');
-  for (const role of roles) {
+  // file slot → registry role (the learned exposure slot takes the net the node names)
+  const roles: [keyof NetworkFiles, string][] = [['decom', 'decom'], ['restore', 'restore'], ['illum', 'illum']];
+  if (recipe.illumination.mode === 'learned') roles.push(['exposure', recipe.illumination.net]);
+  for (const [slot, role] of roles) {
     const network = entry.networks[role];
     if (!network) throw new KindPipeError('model', `model '${recipe.model}' has no '${role}' network (it has ${Object.keys(entry.networks).join(', ')})`);
     const sha256 = fileSha256(network.file);
     if (sha256 !== network.sha256) {
       throw new KindPipeError('model', `model '${recipe.model}': ${network.file} has sha256 ${sha256}, the registry expects ${network.sha256}. Fix: restore the file or re-export with models/kind/train/export.py`);
     }
-    files[role] = network.file;
+    files[slot] = network.file;
     hashes.push(`${role}=${sha256}`);
   }
   const untrained = Object.values(entry.networks).filter((n) => !n.trained).map((n) => n.role);
@@ -78,6 +79,6 @@ function fileSha256(file: string): string {
 
 function describeRecipe(r: KindRecipe): string {
   const i = r.illumination;
-  const ratio = i.mode === 'auto' ? `auto ratio (target ${i.target}, per frame)` : i.mode === 'learned' ? `learned ratio (compensation ${i.compensation}, per frame)` : `ratio ${i.ratio}`;
+  const ratio = i.mode === 'auto' ? `auto ratio (target ${i.target}, per frame)` : i.mode === 'learned' ? `learned ratio (${i.net === 'exposure-night' ? 'night net, ' : ''}compensation ${i.compensation}, per frame)` : `ratio ${i.ratio}`;
   return `model ${r.model}, normalize ${r.normalize}, ${ratio}, fusion ${r.fusion}${r.fusion === 'official' ? ` (sigma ${r.sigma})` : ''}; input/output f32[1,3,H,W] RGB 0..1`;
 }

@@ -55,6 +55,11 @@ test('kindRecipe when the pipeline is the KinD chain should read model, ratio an
   t.regex(recipe.differences[0], /node 'norm' \(normalize mode: temporal\) is exported as per-frame minmax/);
 });
 
+test('kindRecipe when illumination is learned should name the exposure net the node picks', (t) => {
+  t.deepEqual(recipeOf(['illum.mode=learned', 'illum.compensation=1.5']).illumination, { mode: 'learned', compensation: 1.5, net: 'exposure' });
+  t.deepEqual(recipeOf(['illum.mode=learned', 'illum.exposureNet=night']).illumination, { mode: 'learned', compensation: 1, net: 'exposure-night' });
+});
+
 test('kindRecipe when illumination is auto should keep the target and say the smoothing is dropped', (t) => {
   const recipe = recipeOf(['illum.mode=auto', 'illum.target=0.4', 'norm.mode=none']);
   t.deepEqual(recipe.illumination, { mode: 'auto', target: 0.4 });

@@ -1,12 +1,13 @@
 import { KindPipeError } from '../../core/errors.js';
 import type { BuiltGraph, BuiltNode } from '../../core/graph/built-graph.js';
+import { exposureRole } from '../../plugins/kind/illumination.js';
 
 /** What one exported graph computes: the pipeline's KinD recipe, per frame. */
 export interface KindRecipe {
   model: string;
   /** `temporal` pipelines export as `minmax` (a single-frame graph has no past). */
   normalize: 'minmax' | 'none';
-  illumination: { mode: 'ratio'; ratio: number } | { mode: 'auto'; target: number } | { mode: 'learned'; compensation: number };
+  illumination: { mode: 'ratio'; ratio: number } | { mode: 'auto'; target: number } | { mode: 'learned'; compensation: number; net: 'exposure' | 'exposure-night' };
   fusion: 'official' | 'product';
   sigma: number;
   /** Where the exported graph differs from what the pipeline does on video, for the user. */
@@ -99,6 +100,6 @@ export function kindRecipe(graph: BuiltGraph): KindRecipe {
 
 function illumination(mode: string, options: BuiltNode['options']): KindRecipe['illumination'] {
   if (mode === 'auto') return { mode, target: Number(options.target) };
-  if (mode === 'learned') return { mode, compensation: Number(options.compensation) };
+  if (mode === 'learned') return { mode, compensation: Number(options.compensation), net: exposureRole(String(options.exposureNet)) };
   return { mode: 'ratio', ratio: Number(options.ratio) };
 }

@@ -7,17 +7,17 @@ import { kindIllumination } from './illumination.js';
 
 /** A registry whose illum "network" multiplies I by the ratio it is given, and records the ratios;
  * its exposure "network" predicts log(0.5 / mean(I)) + 0.25, so a learned ratio is known. */
-function fakeRegistry(ratios: number[]) {
-  const exposure: ModelSession = {
+function fakeRegistry(ratios: number[], opened: string[] = []) {
+  const exposureNet = (offset: number): ModelSession => ({
     inputNames: ['illumination'],
     outputNames: ['log_ratio'],
     async run(feeds: Record<string, TensorData>) {
       const light = feeds.illumination.data as Float32Array;
       const mean = light.reduce((a, b) => a + b, 0) / light.length;
-      return { log_ratio: { data: Float32Array.of(Math.log(0.5 / Math.max(mean, 1e-4)) + 0.25), dims: [1] } };
+      return { log_ratio: { data: Float32Array.of(Math.log(0.5 / Math.max(mean, 1e-4)) + offset), dims: [1] } };
     },
     dispose() {},
-  };
+  });
   const session: ModelSession = {
     inputNames: ['illumination', 'ratio'],
     outputNames: ['adjusted'],
@@ -30,14 +30,17 @@ function fakeRegistry(ratios: number[]) {
   };
   return {
     ids: () => ['kind'],
-    get: () => ({ networks: { illum: { trained: true }, exposure: { trained: true } } }),
-    open: async (_id: string, role: string) => (role === 'exposure' ? exposure : session),
+    get: () => ({ networks: { illum: { trained: true }, exposure: { trained: true }, 'exposure-night': { trained: true } } }),
+    open: async (_id: string, role: string) => {
+      opened.push(role);
+      return role === 'exposure' ? exposureNet(0.25) : role === 'exposure-night' ? exposureNet(0.75) : session;
+    },
   };
 }
 
-async function ratiosFor(options: Record<string, unknown>, levels: number[]): Promise<number[]> {
+async function ratiosFor(options: Record<string, unknown>, levels: number[], opened: string[] = []): Promise<number[]> {
   const ratios: number[] = [];
-  const registry = fakeRegistry(ratios);
+  const registry = fakeRegistry(ratios, opened);
   const stage = kindIllumination.create({
     nodeId: 'illum',
     options: resolveOptions(kindIllumination.options, options).options,
@@ -80,6 +83,16 @@ test('kind.illumination learned mode should run the exposure net and scale its r
   t.true(Math.abs(brighter - 10 * Math.exp(0.25)) < 1e-4, `ratio ${brighter}`);
 });
 
+test('kind.illumination exposureNet: night should run the model\'s night exposure net instead of the general one', async (t) => {
+  const opened: string[] = [];
+  const [night] = await ratiosFor({ mode: 'learned', exposureNet: 'night' }, [0.1], opened);
+  t.deepEqual(opened, ['illum', 'exposure-night']);
+  t.true(Math.abs(night - 5 * Math.exp(0.75)) < 1e-4, `ratio ${night}`);
+  const general: string[] = [];
+  await ratiosFor({ mode: 'learned' }, [0.1], general);
+  t.deepEqual(general, ['illum', 'exposure']);
+});
+
 test('kind.illumination learned mode should glide over time and stay within the ratio range', async (t) => {
   const ratios = await ratiosFor({ mode: 'learned', smoothing: 0.9 }, [0.1, 0.05, 0.05]);
   t.true(ratios[1] > ratios[0] && ratios[1] < ratios[0] * 1.1, `one frame later the ratio moved only a little: ${ratios}`);
@@ -96,4 +109,14 @@ test('kind.illumination learned mode should be refused for a model without an ex
   t.is(problems[0].option, 'mode');
   t.regex(problems[0].message, /model 'old-kind' has no exposure network for mode: learned\. Fix: use mode: auto/);
   t.deepEqual(kindIllumination.check?.(resolveOptions(kindIllumination.options, { mode: 'auto', model: 'old-kind' }).options, services), []);
+});
+
+test('kind.illumination exposureNet: night should be refused for a model that ships only the general exposure net, naming the fix', (t) => {
+  const registry = { get: (id: string) => ({ id, task: 'kind', networks: { illum: { trained: true }, exposure: { trained: true } } }) };
+  const services = { get: <T>(token: symbol) => (token === ModelRegistry ? registry : undefined) as T };
+  const problems = kindIllumination.check?.(resolveOptions(kindIllumination.options, { mode: 'learned', model: 'my-kind', exposureNet: 'night' }).options, services) ?? [];
+  t.is(problems.length, 1);
+  t.is(problems[0].option, 'exposureNet');
+  t.regex(problems[0].message, /model 'my-kind' has no night exposure network \(exposure-night\)\. Fix: exposureNet: general/);
+  t.deepEqual(kindIllumination.check?.(resolveOptions(kindIllumination.options, { mode: 'learned', model: 'my-kind' }).options, services), []);
 });

@@ -38,9 +38,12 @@ STAGES = {
     'restore-lite': ('kind-lite-restore.onnx', 'restore', 'lite',
                      ['reflectance', 'illumination'], ['restored']),
     'exposure': ('kind-exposure.onnx', 'exposure', None, ['illumination'], ['log_ratio']),
+    'exposure-night': ('kind-exposure-night.onnx', 'exposure', None, ['illumination'], ['log_ratio']),
 }
-MODELS = {'kind': {'decom': 'decom', 'restore': 'restore-full', 'illum': 'illum', 'exposure': 'exposure'},
-          'kind-lite': {'decom': 'decom', 'restore': 'restore-lite', 'illum': 'illum-lite', 'exposure': 'exposure'}}
+MODELS = {'kind': {'decom': 'decom', 'restore': 'restore-full', 'illum': 'illum', 'exposure': 'exposure',
+                   'exposure-night': 'exposure-night'},
+          'kind-lite': {'decom': 'decom', 'restore': 'restore-lite', 'illum': 'illum-lite', 'exposure': 'exposure',
+                        'exposure-night': 'exposure-night'}}
 # kind-lite's own Illumination net (trained beside its Restoration net, train.py --loss joint);
 # until it exists, kind-lite shares kind's.
 SHARED_UNTIL_TRAINED = {'illum-lite': 'illum'}

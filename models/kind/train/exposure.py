@@ -3,10 +3,13 @@
 it to the photo's brightness, log(mean(I_normal) / mean(I_low)) (train.pair_ratio, the ratio the
 end-to-end Restoration loss trains with).
 
-    /usr/bin/python3 models/kind/train/exposure.py features --threads 1   # resumable, ~1 s a photo
-    /usr/bin/python3 models/kind/train/exposure.py features --lights      # the same photos, lit
-    /usr/bin/python3 models/kind/train/exposure.py fit --with-lights      # seconds
+    /usr/bin/python3 models/kind/train/exposure.py features --threads 1   # resumable, ~3 s a photo
+    /usr/bin/python3 models/kind/train/exposure.py fit                    # seconds
     /usr/bin/python3 models/kind/train/export.py --only exposure
+    # the night net: the same photos with light sources, fitted with the plain pairs
+    /usr/bin/python3 models/kind/train/exposure.py features --lights --every 3 --threads 1
+    /usr/bin/python3 models/kind/train/exposure.py fit --with-lights
+    /usr/bin/python3 models/kind/train/export.py --only exposure-night
 
 `features`: every photo of pristine/train, centre-cropped to at most 512 px a side (the scale
 of scripts/make-pairs.py), degraded once `mild` and once `severe` with a generator seeded per
@@ -18,7 +21,8 @@ white, so the per-frame stretch leaves them dark, which pairs without lights nev
 `fit`: 5-fold cross-validation over photos (both severities of a photo in the same fold), RMS
 error of the log ratio against the mean rule with its best constant target, then a fit on all
 photos saved as runs/exposure/latest.pt for export.py. `--with-lights` fits the plain and the lit
-pairs together and reports each.
+pairs together, reports each, and saves runs/exposure-night/latest.pt: kind-exposure-night.onnx,
+which kind.illumination uses with `exposureNet: night`.
 """
 import argparse
 import os
@@ -36,6 +40,7 @@ from degrade import degrade, night_pair  # noqa: E402
 RUN = os.path.join(T.HERE, 'runs', 'exposure')
 CACHE = os.path.join(RUN, 'features.npz')
 LIT_CACHE = os.path.join(RUN, 'features-lights.npz')  # the same photos with light sources (--lights)
+NIGHT_RUN = os.path.join(T.HERE, 'runs', 'exposure-night')  # fit --with-lights: kind-exposure-night.onnx
 SEVERITIES = ('mild', 'severe')
 
 
@@ -61,10 +66,13 @@ def features(args):
     t0 = time.time()
     with torch.no_grad():
         for k in range(start, len(images)):
-            photo = crop(images[k])
-            _, i_photo = decom(T.stretch(T.to_tensor([photo])))
+            if k % args.every:
+                continue
+            photo = crop(images[k])  # every `every`-th photo: saved at every 40th of those
+            if not args.lights:
+                _, i_photo = decom(T.stretch(T.to_tensor([photo])))
             for s, severity in enumerate(SEVERITIES):
-                if args.lights:
+                if args.lights:  # the normal image is the lit photo, one per pair
                     normal, low, _ = night_pair(photo, np.random.default_rng([args.seed, s, k, 1]), severity)
                     _, i_h = decom(T.stretch(T.to_tensor([normal])))
                 else:
@@ -75,11 +83,11 @@ def features(args):
                 rows['y'].append(float(torch.log(T.pair_ratio(i_l, i_h))[0]))
                 rows['photo'].append(k)
                 rows['severe'].append(s)
-            if (k + 1) % 40 == 0 or k + 1 == len(images):
+            if (k // args.every + 1) % 40 == 0 or k + args.every >= len(images):
                 tmp = cache + '.tmp.npz'
                 np.savez(tmp, **{n: np.array(v) for n, v in rows.items()})
                 os.replace(tmp, cache)
-                say(f'photo {k + 1}/{len(images)} ({(time.time() - t0) / (k + 1 - start):.2f} s a photo)')
+                say(f'photo {k + 1}/{len(images)} ({(time.time() - t0) / (k + 1 - start) * args.every:.2f} s a photo)')
 
 
 def fit_one(x, y, epochs, seed, rule_only=False):
@@ -102,7 +110,9 @@ def rms(net, x, y):
 
 
 def fit(args):
-    say = T.run_logger(RUN)
+    out = NIGHT_RUN if args.with_lights else RUN
+    os.makedirs(out, exist_ok=True)
+    say = T.run_logger(out)
     data = np.load(CACHE)
     x, y, photo, severe = data['x'], data['y'], data['photo'], data['severe']
     lit = np.zeros(len(y), bool)
@@ -131,7 +141,7 @@ def fit(args):
     minutes = (time.time() - started) / 60
     say(f'fit on all {len(y)} pairs{" (half with light sources)" if args.with_lights else ""}: RMS {rms(net, x, y):.4f}, '
         f'target exp(log_target) {float(net.log_target.exp()):.3f}')
-    T.save(os.path.join(RUN, 'latest.pt'), model=net.state_dict(), step=args.epochs, minutes=minutes,
+    T.save(os.path.join(out, 'latest.pt'), model=net.state_dict(), step=args.epochs, minutes=minutes,
            lights=bool(args.with_lights), cv={k: np.mean(v, axis=0).tolist() for k, v in report.items()})
 
 
@@ -140,6 +150,8 @@ def main():
     ap.add_argument('command', choices=['features', 'fit'])
     ap.add_argument('--lights', action='store_true',
                     help='features: pairs with light sources (degrade.night_pair), cached in features-lights.npz')
+    ap.add_argument('--every', type=int, default=1,
+                    help='features: only every Nth photo (the lit pairs cost 4 Decom passes a photo; 3 keeps ~200)')
     ap.add_argument('--with-lights', action='store_true',
                     help='fit: on the plain pairs and the pairs with light sources together')
     ap.add_argument('--threads', type=int, default=1)

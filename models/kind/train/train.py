@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 import nets
-from degrade import degrade
+from degrade import degrade, night_pair
 from onnx_weights import load_onnx_into
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -61,10 +61,12 @@ class Pairs:
     """Random (low, normal) patch batches; all randomness from one numpy Generator.
 
     Stretched as at KinD's inference by default; `stretched=False` gives the frames as the camera
-    and the photo are (models/fast trains on those)."""
+    and the photo are (models/fast trains on those). With `lights` > 0 that share of the pairs
+    holds light sources (degrade.night_pair: the lit photo is the normal image)."""
 
-    def __init__(self, images, rng, stretched=True, raw_normal=False):
+    def __init__(self, images, rng, stretched=True, raw_normal=False, lights=0.0):
         self.images, self.rng, self.stretched, self.raw_normal = images, rng, stretched, raw_normal
+        self.lights = lights
 
     def batch(self, n, size):
         lows, highs = [], []
@@ -79,7 +81,10 @@ class Pairs:
             crop = np.ascontiguousarray(crop)
             if s < size:  # a photo smaller than the patch: tile it up to size
                 crop = np.pad(crop, ((0, size - s), (0, size - s), (0, 0)), mode='reflect')
-            low, _ = degrade(crop, self.rng)
+            if self.lights and self.rng.random() < self.lights:
+                crop, low, _ = night_pair(crop, self.rng)
+            else:
+                low, _ = degrade(crop, self.rng)
             lows.append(low)
             highs.append(crop)
         if not self.stretched:
@@ -410,6 +415,8 @@ def main():
     ap.add_argument('--init-illum-from-onnx', help="joint: the Illumination net's starting weights "
                     '(default: the shipped kind-illum.onnx)')
     ap.add_argument('--illum-lr', type=float, default=2e-4, help='joint: learning rate of the Illumination net')
+    ap.add_argument('--lights', type=float, default=0.0,
+                    help='share of the training pairs with light sources (degrade.night_pair), e.g. 0.3')
     ap.add_argument('--ema', type=float, default=0.0,
                     help='keep an exponential moving average of the weights with this decay (e.g. 0.998); '
                          'validation, export.py and frozen() then use the average')
@@ -520,7 +527,7 @@ def main():
 
     say(f'loading data from {DATA}')
     final = args.stage == 'restore' and args.loss in ('final', 'joint')
-    pairs = Pairs(load_images('train'), rng, raw_normal=final)
+    pairs = Pairs(load_images('train'), rng, raw_normal=final, lights=args.lights)
     val = val_set()
     ctx = {'decom': stage.decom, 'rng': rng, 'bf16': bool(args.bf16)}
     if joint:
@@ -532,7 +539,7 @@ def main():
     if final and ctx['illum'] is None:
         raise SystemExit('--loss final needs trained Illumination weights (runs/illum or the shipped file)')
     say(f'{name}: {nets.count_params(net)} params, batch {batch}, patch {args.patch}, lr {lr}, '
-        f'budget {args.minutes} min, threads {args.threads}')
+        f'budget {args.minutes} min, threads {args.threads}' + (f', {args.lights:.0%} of pairs with light sources' if args.lights else ''))
 
     def checkpoint_and_validate():
         save(ckpt_path, model=net.state_dict(), opt=opt.state_dict(), step=step, minutes=minutes,
