@@ -139,7 +139,7 @@ def fit(args):
     started = time.time()
     net = fit_one(x, y, args.epochs, args.seed)
     minutes = (time.time() - started) / 60
-    say(f'fit on all {len(y)} pairs{" (half with light sources)" if args.with_lights else ""}: RMS {rms(net, x, y):.4f}, '
+    say(f'fit on all {len(y)} pairs{f" ({lit.sum()} with light sources)" if args.with_lights else ""}: RMS {rms(net, x, y):.4f}, '
         f'target exp(log_target) {float(net.log_target.exp()):.3f}')
     T.save(os.path.join(out, 'latest.pt'), model=net.state_dict(), step=args.epochs, minutes=minutes,
            lights=bool(args.with_lights), cv={k: np.mean(v, axis=0).tolist() for k, v in report.items()})
