@@ -335,7 +335,9 @@ test('an unreachable camera fails fast at open, naming the url (password hidden)
   const started = performance.now();
   const result = await cli(['run', file]);
   t.is(result.code, 3, result.stderr);
-  t.true(performance.now() - started < 8000, 'fails within the timeout, not after retries');
+  // Retrying would run to the default maxOutage (60 s); the bound leaves room for a busy machine's
+  // start-up of the CLI, which this time includes.
+  t.true(performance.now() - started < 20_000, 'fails within the timeout, not after retries');
   t.regex(result.stderr, new RegExp(`cannot open the RTSP stream rtsp://admin:\\*\\*\\*@127\\.0\\.0\\.1:${port}/cam: .*Connection refused.*Fix: check that the camera is on and reachable`));
   t.notRegex(result.stderr, /secret/);
 });
