@@ -209,10 +209,12 @@ test('without the binding, kind-pipe validate names each GStreamer node, its opt
 });
 
 // Serial: ava runs serial tests before the others of this file, so the KinD runs above do not share its cores.
-// The caps say 5 fps: a pipeline that waited for the clock would take 60 s and fail the bound.
+// The caps say 1 fps: a pipeline that waited for the clock would take 150 s and fail the bound,
+// which sits 3× above the clock and far below what even a loaded machine passes (7 fps seen with
+// four test files on two cores; 5 fps caps and a 20 fps bound failed there).
 gstSerial('passthrough throughput at 1280×720: source.gst videotestsrc → sink.gst fakesink, not held to the clock', async (t) => {
-  const count = 300;
-  const source = sourceGst.create(context('src', { pipeline: `videotestsrc num-buffers=${count} ! video/x-raw,width=1280,height=720,framerate=5/1 ! appsink` }, sourceGst));
+  const count = 150;
+  const source = sourceGst.create(context('src', { pipeline: `videotestsrc num-buffers=${count} ! video/x-raw,width=1280,height=720,framerate=1/1 ! appsink` }, sourceGst));
   const sink = sinkGst.create(context('out', { pipeline: 'appsrc ! fakesink sync=false' }, sinkGst));
   const started = performance.now();
   await sink.start(await source.open());
@@ -226,7 +228,7 @@ gstSerial('passthrough throughput at 1280×720: source.gst videotestsrc → sink
   const fps = frames / ((performance.now() - started) / 1000);
   t.log(`1280×720 RGB passthrough: ${frames} frames at ${fps.toFixed(0)} fps (open, pull, push, end of stream included)`);
   t.is(frames, count);
-  t.true(fps > 20, `${fps.toFixed(1)} fps: far above the stream's 5 fps, so nothing waits for the clock`);
+  t.true(fps > 3, `${fps.toFixed(1)} fps: far above the stream's 1 fps, so nothing waits for the clock`);
 });
 
 // A bus-poll thread left waiting on a stopped pipeline kept this test file's process from exiting
