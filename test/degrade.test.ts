@@ -30,8 +30,14 @@ interface Lit {
   lights: number;
   normalFarFromLights: number;
 }
+interface Neutral {
+  wb: number[];
+  mean: number[];
+  otherDrawsAsDefault: boolean;
+}
 interface Stats {
   photoLinear: number;
+  neutral: Neutral[];
   flat: Flat[];
   deterministic: boolean;
   seedMatters: boolean;
@@ -54,6 +60,13 @@ for severity in ('mild', 'severe'):
         photons = p['photons_full_scale'] * p['channel_sensitivity'][1]
         out['flat'].append({'severity': severity, 'exposure': p['exposure'], 'wb': p['wb_gains'], 'mean': mean.tolist(),
                             'varG': float(lin[..., 1].var()), 'predictedVarG': float(mean[1] / photons + p['read_noise'] ** 2)})
+out['neutral'] = []
+for seed in range(16):
+    low, p = degrade(grey, np.random.default_rng([seed]), 'mild', neutral_wb=True)
+    _, default = degrade(grey, np.random.default_rng([seed]), 'mild')
+    mean = srgb_to_linear(low.astype(float) / 255).reshape(-1, 3).mean(0)
+    same = all(p[k] == default[k] for k in p if k != 'wb_gains')
+    out['neutral'].append({'wb': p['wb_gains'], 'mean': mean.tolist(), 'otherDrawsAsDefault': same})
 first, again = (degrade(grey, np.random.default_rng([3]), 'mild')[0] for _ in range(2))
 out['deterministic'] = bool((first == again).all())
 out['seedMatters'] = bool((first != degrade(grey, np.random.default_rng([4]), 'mild')[0]).any())
@@ -106,6 +119,17 @@ check(title('degrade casts colour as street light does: red and blue follow the 
   }
   const warm = flat.filter((f) => f.mean[0] > f.mean[2]).length;
   t.true(warm >= 28, `mostly warm (sodium): ${warm} of 32 frames redder than blue`);
+});
+
+check(title('degrade with neutral_wb draws red and blue gains around neutral (1/1.15–1.15) and keeps every other draw'), async (t) => {
+  const { neutral } = await degradeStats();
+  for (const f of neutral) {
+    for (const gain of [f.wb[0], f.wb[2]]) t.true(gain >= 1 / 1.15 - 1e-9 && gain <= 1.15 + 1e-9, `gain ${gain}`);
+    t.true(Math.abs(f.mean[0] / f.mean[1] / f.wb[0] - 1) < 0.12, `R/G ${(f.mean[0] / f.mean[1]).toFixed(3)} for gain ${f.wb[0].toFixed(3)}`);
+    t.true(f.otherDrawsAsDefault, 'exposure, noise, blur and JPEG quality are the default call\'s');
+  }
+  const warm = neutral.filter((f) => f.mean[0] > f.mean[2]).length;
+  t.true(warm >= 3 && warm <= 13, `as many cool frames as warm ones: ${warm} of 16 redder than blue`);
 });
 
 check(title('degrade adds Poisson–Gaussian noise: the measured variance follows signal / photons + read²'), async (t) => {

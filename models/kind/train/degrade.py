@@ -65,11 +65,15 @@ def log_uniform(rng, lo, hi):
     return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
 
 
-def degrade(img, rng, severity=None):
-    """img: uint8 HxWx3 sRGB; severity: None (2-30 %), 'mild' or 'severe'.
+def degrade(img, rng, severity=None, neutral_wb=False):
+    """img: uint8 HxWx3 sRGB; severity: None (2-30 %), 'mild' or 'severe'. `neutral_wb` redraws
+    the white-balance gains around neutral (red and blue 1/1.15-1.15, log-uniform) instead of the
+    warm street-light range, after the usual draws, so the default stream is unchanged.
 
     Returns (low uint8 HxWx3, params dict of every random choice made)."""
     p = draw_params(rng, severity)
+    if neutral_wb:
+        p['wb_gains'] = [log_uniform(rng, 1 / 1.15, 1.15), 1.0, log_uniform(rng, 1 / 1.15, 1.15)]
     return expose(srgb_to_linear(img.astype(np.float64) / 255.0), p, rng), p
 
 

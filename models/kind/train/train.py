@@ -64,9 +64,9 @@ class Pairs:
     and the photo are (models/fast trains on those). With `lights` > 0 that share of the pairs
     holds light sources (degrade.night_pair: the lit photo is the normal image)."""
 
-    def __init__(self, images, rng, stretched=True, raw_normal=False, lights=0.0):
+    def __init__(self, images, rng, stretched=True, raw_normal=False, lights=0.0, neutral_wb=0.0):
         self.images, self.rng, self.stretched, self.raw_normal = images, rng, stretched, raw_normal
-        self.lights = lights
+        self.lights, self.neutral_wb = lights, neutral_wb
 
     def batch(self, n, size):
         lows, highs = [], []
@@ -84,7 +84,8 @@ class Pairs:
             if self.lights and self.rng.random() < self.lights:
                 crop, low, _ = night_pair(crop, self.rng)
             else:
-                low, _ = degrade(crop, self.rng)
+                neutral = bool(self.neutral_wb) and self.rng.random() < self.neutral_wb
+                low, _ = degrade(crop, self.rng, neutral_wb=neutral)
             lows.append(low)
             highs.append(crop)
         if not self.stretched:
@@ -194,6 +195,8 @@ class Stage:
             self.decom = frozen('decom', args.decom_onnx)
 
     def name(self):
+        if self.args.run:
+            return self.args.run
         if self.args.stage != 'restore':
             return self.args.stage
         return f'restore-{self.args.width}' + {'stage': '', 'final': '-final', 'joint': '-joint'}[self.args.loss]
@@ -413,10 +416,13 @@ def main():
                          "(R'·I' against the photo, runs/restore-<width>-final/) or 'joint' (the "
                          "same, training the Illumination net too, runs/restore-<width>-joint/)")
     ap.add_argument('--init-illum-from-onnx', help="joint: the Illumination net's starting weights "
-                    '(default: the shipped kind-illum.onnx)')
+                    "(default: the shipped kind-illum.onnx); final: the frozen Illumination net's file")
     ap.add_argument('--illum-lr', type=float, default=2e-4, help='joint: learning rate of the Illumination net')
     ap.add_argument('--lights', type=float, default=0.0,
                     help='share of the training pairs with light sources (degrade.night_pair), e.g. 0.3')
+    ap.add_argument('--neutral-wb', type=float, default=0.0,
+                    help='share of the training pairs whose white balance is drawn around neutral '
+                         '(degrade neutral_wb) instead of warm street light, e.g. 0.5')
     ap.add_argument('--ema', type=float, default=0.0,
                     help='keep an exponential moving average of the weights with this decay (e.g. 0.998); '
                          'validation, export.py and frozen() then use the average')
@@ -424,6 +430,8 @@ def main():
                     help='training minutes for this stage, counted across resumed runs')
     ap.add_argument('--steps', type=int, default=None, help='optional cap on total steps')
     ap.add_argument('--resume', action='store_true', help='continue from runs/<stage>/latest.pt')
+    ap.add_argument('--run', help='the run folder under runs/ (default: from stage, width and loss), '
+                                  'e.g. a copy of a shipped run to fine-tune beside it')
     ap.add_argument('--init-from-onnx', help='start from shipped weights when no checkpoint exists')
     ap.add_argument('--decom-onnx', help='frozen Decom weights from this ONNX file instead of runs/decom')
     ap.add_argument('--stop-after', type=float, default=None,
@@ -527,13 +535,16 @@ def main():
 
     say(f'loading data from {DATA}')
     final = args.stage == 'restore' and args.loss in ('final', 'joint')
-    pairs = Pairs(load_images('train'), rng, raw_normal=final, lights=args.lights)
+    pairs = Pairs(load_images('train'), rng, raw_normal=final, lights=args.lights, neutral_wb=args.neutral_wb)
     val = val_set()
     ctx = {'decom': stage.decom, 'rng': rng, 'bf16': bool(args.bf16)}
     if joint:
         ctx['illum'], ctx['joint'] = illum, True
     elif args.stage == 'restore':
-        ctx['illum'] = frozen('illum') if is_trained('illum') else None
+        if args.init_illum_from_onnx:  # e.g. kind-lite-illum.onnx for kind-lite's Restoration
+            ctx['illum'] = frozen('illum', args.init_illum_from_onnx)
+        else:
+            ctx['illum'] = frozen('illum') if is_trained('illum') else None
     csv_path = os.path.join(run, 'val.csv')
     loss_fn = LOSSES['final' if final else args.stage]
     if final and ctx['illum'] is None:
