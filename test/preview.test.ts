@@ -357,7 +357,7 @@ test.serial('SIGTERM while viewers watch closes every connection and tells the p
     run.kill('SIGTERM');
     const result = await run.done;
     t.is(result.code, 130, result.stderr);
-    t.true(Date.now() - stoppedAt < 5000, 'stopped promptly, the 30 s linger does not apply to a stop');
+    t.true(Date.now() - stoppedAt < 15_000, 'stopped promptly, the 30 s linger does not apply to a stop'); // half the linger: room for a busy machine
     await events.closed;
     await viewerClosed;
     t.regex(events.text(), /event: end\ndata: \{[^\n]*"state":"stopped"/);
