@@ -541,16 +541,15 @@ def main():
     if joint:
         ctx['illum'], ctx['joint'] = illum, True
     elif args.stage == 'restore':
-        if args.init_illum_from_onnx:  # e.g. kind-lite-illum.onnx for kind-lite's Restoration
-            ctx['illum'] = frozen('illum', args.init_illum_from_onnx)
-        else:
-            ctx['illum'] = frozen('illum') if is_trained('illum') else None
+        # --init-illum-from-onnx: e.g. kind-lite-illum.onnx for kind-lite's Restoration
+        ctx['illum'] = frozen('illum', args.init_illum_from_onnx) if args.init_illum_from_onnx or is_trained('illum') else None
     csv_path = os.path.join(run, 'val.csv')
     loss_fn = LOSSES['final' if final else args.stage]
     if final and ctx['illum'] is None:
         raise SystemExit('--loss final needs trained Illumination weights (runs/illum or the shipped file)')
     say(f'{name}: {nets.count_params(net)} params, batch {batch}, patch {args.patch}, lr {lr}, '
-        f'budget {args.minutes} min, threads {args.threads}' + (f', {args.lights:.0%} of pairs with light sources' if args.lights else ''))
+        f'budget {args.minutes} min, threads {args.threads}' + (f', {args.lights:.0%} of pairs with light sources' if args.lights else '')
+        + (f', {args.neutral_wb:.0%} of pairs at neutral white balance' if args.neutral_wb else ''))
 
     def checkpoint_and_validate():
         save(ckpt_path, model=net.state_dict(), opt=opt.state_dict(), step=step, minutes=minutes,
