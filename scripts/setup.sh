@@ -3,11 +3,13 @@
 # system packages (ffmpeg; with --training also PyTorch and onnx for the parity test and
 # training; with --gstreamer the GStreamer 1.22 tools, plugins and headers, meson, ninja and gcc
 # for the kindenhance element; with --browser Debian's chromium, which test/preview.test.ts drives
-# through playwright-core), node modules (npm ci) and the build.
+# through playwright-core; with --redis Debian's redis-server for the queue tests), node modules
+# (npm ci) and the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want=(ffmpeg)
 [[ " $* " == *" --training "* ]] && want+=(python3-torch python3-onnx python3-numpy python3-pil)
+[[ " $* " == *" --redis "* ]] && want+=(redis-server)   # BullMQ's Redis, for kind-pipe submit/worker and test/queue.test.ts (started by the tests, not as a service)
 [[ " $* " == *" --browser "* ]] && want+=(chromium)   # headless, for the sink.preview page test; never `npx playwright install`
 gstreamer=false; [[ " $* " == *" --gstreamer "* ]] && gstreamer=true
 $gstreamer && want+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav

@@ -107,6 +107,12 @@ export interface StagePlugin extends PluginBase {
   outputs: readonly OutputPort[];
   /** Output caps from input caps and options, before any frame flows; throws KindPipeError('caps'). */
   negotiate(inputs: Record<string, Caps>, options: Options): Record<string, Caps>;
+  /**
+   * How many earlier frames this stage's output still depends on (a moving average, hysteresis);
+   * none when absent. `kind-pipe submit` decodes that many frames before each segment, unwritten,
+   * so a segment's first frames come out as they would in one run over the whole file.
+   */
+  warmupFrames?(options: Options): number;
   create(ctx: StageContext): Stage;
 }
 

@@ -16,6 +16,8 @@ export interface CommandSpec {
   usage: string;
   /** Flags that take a value, besides --set and --log. */
   flags?: readonly string[];
+  /** Flags that take no value; present ones read 'true' in `values`. */
+  switches?: readonly string[];
   /** Whether --log text|json is accepted. */
   log?: boolean;
   /** Why `--set input=…`/`output=…` make no sense for this command; undefined allows them. */
@@ -49,6 +51,7 @@ export function parseCommandArgs(argv: readonly string[], spec: CommandSpec): Co
       if (format !== 'text' && format !== 'json') throw new KindPipeError('usage', `--log ${format}: use --log text or --log json`);
       args.log = format;
     } else if (spec.flags?.includes(flag)) args.values[flag] = value();
+    else if (spec.switches?.includes(arg)) args.values[arg] = 'true';
     else if (arg === '--help' || arg === '-h') args.help = true;
     else if (arg.startsWith('-')) throw usageError(`unknown flag ${arg}`);
     else if (!args.file) args.file = arg;

@@ -28,6 +28,10 @@ usage:
   kind-pipe serve --socket PATH FILE [--set KEY=VALUE]...  FILE's stages for the kindenhance GStreamer element (examples/gstreamer/)
   kind-pipe export FILE --onnx OUT.onnx [--set KEY=VALUE]...   the KinD part as one ONNX graph for dnn_processing/nvinfer/OpenVINO
   kind-pipe validate FILE [--set KEY=VALUE]...
+  kind-pipe submit FILE --redis URL --set input=… --set output=… [--segment S] [--wait]   queue a file in segments (docs/scale-out.md)
+  kind-pipe submit FILE --redis URL --camera RTSP-URL --set output=…   a long-running camera job
+  kind-pipe worker --redis URL [--concurrency N]   run queued segments, joins and cameras
+  kind-pipe status [JOB] --redis URL · kind-pipe cancel JOB --redis URL
   kind-pipe plugins [--json] [--pipeline FILE]     built-in, installed and FILE's plugins (docs/plugins.md)
   kind-pipe plugin new NAME                       scaffold a TypeScript stage plugin in ./NAME
   kind-pipe describe PLUGIN|MODEL
@@ -81,6 +85,9 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'serve') return (await import('../serve/serve-command.js')).runServeCommand(argv.slice(1)); // runs until SIGTERM (docs/gstreamer-protocol.md)
   if (argv[0] === 'plugins') return (await import('../plugin-host/plugins-command.js')).runPluginsCommand(argv.slice(1)); // built-in and discovered (docs/plugins.md)
   if (argv[0] === 'plugin') return (await import('../plugin-host/plugin-command.js')).runPluginCommand(argv.slice(1)); // plugin new NAME (docs/plugins.md)
+  if (argv[0] === 'submit') return (await import('../queue/submit-command.js')).runSubmitCommand(argv.slice(1)); // BullMQ on Redis (docs/scale-out.md)
+  if (argv[0] === 'worker') return (await import('../queue/worker-command.js')).runWorkerCommand(argv.slice(1));
+  if (argv[0] === 'status' || argv[0] === 'cancel') return (await import('../queue/status-command.js')).runStatusCommand(argv.slice(1), argv[0]);
   if (argv[0] === 'export') return (await import('../export/export-command.js')).runExportCommand(argv.slice(1)); // one ONNX graph (docs/ffmpeg.md)
   const args = parseArgs(argv);
   const reporter = new Reporter(args.log);
@@ -154,7 +161,7 @@ async function main(argv: string[]): Promise<number> {
       return exitCodes.ok;
     }
     default: {
-      const guess = closest(args.command, ['run', 'filter', 'export', 'serve', 'validate', 'plugins', 'plugin', 'describe', 'models', 'eval']);
+      const guess = closest(args.command, ['run', 'filter', 'export', 'serve', 'submit', 'worker', 'status', 'cancel', 'validate', 'plugins', 'plugin', 'describe', 'models', 'eval']);
       throw new KindPipeError('usage', `unknown command '${args.command}'${guess ? `; did you mean '${guess}'?` : ''}\n\n${usage}`);
     }
   }

@@ -21,6 +21,7 @@ import { requireFfmpeg } from '../../core/media/tool.js';
 import type { StagePlugin } from '../../core/stage/plugin.js';
 import { FilterProcess } from './filter-process.js';
 import { filterOutputSize } from './output-size.js';
+import { temporalFilterFrames } from './temporal-filters.js';
 
 export const ffmpegFilter: StagePlugin = {
   role: 'stage',
@@ -34,6 +35,7 @@ export const ffmpegFilter: StagePlugin = {
   inputs: [{ name: 'video', accepts: { kind: 'video', fixedSize: true }, description: 'rgb24 frames of one size' }],
   outputs: [{ name: 'video', produces: { kind: 'video' }, description: 'filtered rgb24 frames (the size may change, e.g. scale)' }],
   example: 'plugin: ffmpeg.filter\ninputs: { video: decode }\noptions: { graph: "hqdn3d=4:3:6:4.5" }',
+  warmupFrames: (options) => temporalFilterFrames(String(options.graph)),
   negotiate(inputs, options) {
     requireFfmpeg();
     const input = inputs.video;

@@ -19,6 +19,7 @@
 import { tensorCaps } from '../../core/caps.js';
 import { asFloat, tensorFrame, type Frame } from '../../core/frame.js';
 import { floats, ModelRegistry, type ModelSession } from '../../core/model.js';
+import { averageWarmupFrames } from '../../core/graph/warmup.js';
 import type { StagePlugin } from '../../core/stage/plugin.js';
 import { checkModel, dims, networkOptions, openNetwork } from './network.js';
 
@@ -61,6 +62,7 @@ export const kindIllumination: StagePlugin = {
     return [{ option: 'exposureNet', message: `model '${entry.id}' has no ${options.exposureNet} exposure network (${role}). Fix: exposureNet: general, or a model that ships one (kind, kind-lite)` }];
   },
   negotiate: (inputs) => ({ adjusted: tensorCaps(inputs.illumination, 1) }),
+  warmupFrames: (options) => (options.mode === 'ratio' ? 0 : averageWarmupFrames(Number(options.smoothing))),
   create(ctx) {
     let session: ModelSession;
     let exposure: ModelSession | undefined;

@@ -25,6 +25,7 @@
  */
 import { KindPipeError } from '../../core/errors.js';
 import { asBytes, videoFrame } from '../../core/frame.js';
+import { averageWarmupFrames } from '../../core/graph/warmup.js';
 import type { StagePlugin } from '../../core/stage/plugin.js';
 import { meanChroma, meanLuma, scaleBytes, toLuma } from './chroma.js';
 
@@ -51,6 +52,8 @@ export const monoGuard: StagePlugin = {
   ],
   outputs: [{ name: 'video', produces: { kind: 'video' }, description: 'rgb24 frames; R = G = B in mono mode' }],
   example: 'plugin: mono.guard\ninputs: { video: fuse, reference: decode }\noptions: { tolerance: 6, enter: 3, leave: 3 }',
+  // The mode switch looks back enter/leave frames; the gain's average keeps `smoothing` of the past.
+  warmupFrames: (options) => Math.max(Number(options.enter), Number(options.leave)) + averageWarmupFrames(Number(options.smoothing)),
   negotiate(inputs) {
     const { video, reference } = inputs;
     if (video.width !== reference.width || video.height !== reference.height) {

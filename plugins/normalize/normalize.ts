@@ -17,6 +17,7 @@
  */
 import { tensorCaps } from '../../core/caps.js';
 import { asBytes, tensorFrame } from '../../core/frame.js';
+import { averageWarmupFrames } from '../../core/graph/warmup.js';
 import type { StagePlugin } from '../../core/stage/plugin.js';
 
 export const normalize: StagePlugin = {
@@ -32,6 +33,7 @@ export const normalize: StagePlugin = {
   outputs: [{ name: 'image', produces: { kind: 'tensor', channels: 3 }, description: 'f32[1,3,H,W], 0..1' }],
   example: 'plugin: normalize\ninputs: { video: decode }\noptions: { mode: temporal }',
   negotiate: (inputs) => ({ image: tensorCaps(inputs.video, 3) }),
+  warmupFrames: (options) => (options.mode === 'temporal' ? averageWarmupFrames(Number(options.smoothing)) : 0),
   create(ctx) {
     const mode = String(ctx.options.mode);
     const smoothing = Number(ctx.options.smoothing);

@@ -38,6 +38,7 @@ export const sinkFile: SinkPlugin = {
     },
     pix_fmt: { type: 'string', description: 'encoded pixel format (auto: yuv420p, or yuv444p for odd sizes)', default: 'auto', enum: ['auto', 'yuv420p', 'yuv444p'] },
     audio: { type: 'string', description: "copy the source's audio, or drop it", default: 'copy', enum: ['copy', 'none'] },
+    skip: { type: 'integer', description: 'leading frames received but not encoded: the warm-up of temporal stages before a segment (kind-pipe submit sets it)', default: 0, min: 0 },
   },
   inputs: [{ name: 'video', accepts: { kind: 'video', fixedSize: true }, description: 'frames to encode' }],
   example: 'plugin: sink.file\ninputs: { video: fuse }\noptions: { path: out.mp4, crf: 20 }',
@@ -56,6 +57,8 @@ export const sinkFile: SinkPlugin = {
     const finalPath = resolve(String(ctx.options.path));
     const tempPath = join(dirname(finalPath), `.${basename(finalPath, extname(finalPath))}.partial-${process.pid}${extname(finalPath)}`);
     let encoder: Tool | undefined;
+    const skip = Number(ctx.options.skip);
+    let received = 0;
     let written = 0;
 
     const failure = (what: string) =>
@@ -86,6 +89,7 @@ export const sinkFile: SinkPlugin = {
         encoder.child.stdin!.on('error', () => undefined); // reported through the exit code
       },
       async write(inputs) {
+        if (received++ < skip) return;
         try {
           await writeAll(encoder!.child.stdin!, asBytes(inputs.video, 'sink.file'));
         } catch {
