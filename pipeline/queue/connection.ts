@@ -33,6 +33,7 @@ export function connectRedis(target: RedisTarget, mode: 'wait' | 'quiet'): Redis
     options.tls = { ca };
   }
   const redis = new Redis(target.url, options);
+  redis.on('error', () => undefined); // an outage surfaces through the commands (or their wait), not as an unhandled event
   return redis;
 }
 

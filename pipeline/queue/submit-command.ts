@@ -54,7 +54,7 @@ export async function runSubmitCommand(argv: string[]): Promise<number> {
     await external.dispose();
   }
   const pipeline = pipelineCopy(args.file);
-  const redis = connectRedis(target, 'quiet');
+  const redis = connectRedis(target, args.values['--wait'] ? 'wait' : 'quiet'); // --wait sits out a Redis restart
   try {
     await ensureReachable(redis, target);
     if (camera) {

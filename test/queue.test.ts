@@ -1,0 +1,162 @@
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import test from 'ava';
+import { cli, probe, tempDir } from './helpers.js';
+import { decodeFrames, hasRedis, killAll, makeKeyframedClip, psnr, RedisServer, until, WorkerProcess, writeTestPipeline } from './queue-fixtures.js';
+
+// kind-pipe submit/worker/status/cancel against a real redis-server on 127.0.0.1 (issue #19).
+const redisTest = hasRedis ? test.serial : test.skip;
+if (!hasRedis) console.warn('test/queue.test.ts: SKIPPED: redis-server is not installed. Fix: bash scripts/setup.sh --redis');
+
+test.after.always(killAll);
+
+interface Setup {
+  dir: string;
+  redis: RedisServer;
+  workers: WorkerProcess[];
+  pipeline: string;
+  clip: string;
+}
+
+async function setup(t: { teardown(fn: () => void): void }, workers: number, options: { slow?: boolean; seconds?: number } = {}): Promise<Setup> {
+  const dir = tempDir('kind-pipe-queue-');
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const redis = await RedisServer.start(join(dir, 'redis'));
+  const started = Array.from({ length: workers }, () => new WorkerProcess(redis.url));
+  await Promise.all(started.map((w) => w.ready()));
+  t.teardown(() => {
+    for (const w of started) w.child.kill('SIGKILL');
+    void redis.stop();
+  });
+  const clip = await makeKeyframedClip(join(dir, 'in.mp4'), options.seconds ?? 6);
+  return { dir, redis, workers: started, pipeline: writeTestPipeline(dir, options.slow), clip };
+}
+
+/** Whatever a job left beside its output: hidden segment folders and partial files. */
+function leftovers(dir: string): string[] {
+  return readdirSync(dir).filter((name) => name.startsWith('.'));
+}
+
+async function assertSameFrames(t: { is(a: unknown, b: unknown, m?: string): void; true(v: boolean, m?: string): void }, local: string, distributed: string): Promise<void> {
+  const [a, b] = await Promise.all([decodeFrames(local), decodeFrames(distributed)]);
+  t.is(b.length, a.length, 'frame count');
+  let worst = Infinity;
+  let exact = 0;
+  for (let i = 0; i < a.length; i++) {
+    const p = psnr(a[i], b[i]);
+    if (p === Infinity) exact++;
+    worst = Math.min(worst, p);
+  }
+  t.true(worst >= 45, `every frame within 45 dB of the local run's, in order (worst ${worst.toFixed(1)} dB, ${exact} of ${a.length} exact)`);
+}
+
+redisTest('a file submitted in segments to three workers equals a local run frame for frame, keeps its audio, and gets a manifest (#19)', async (t) => {
+  const s = await setup(t, 3);
+  const local = join(s.dir, 'local.mp4');
+  const distributed = join(s.dir, 'distributed.mp4');
+  const localRun = await cli(['run', s.pipeline, '--set', `input=${s.clip}`, '--set', `output=${local}`], { cwd: s.dir });
+  t.is(localRun.code, 0, localRun.stderr);
+  const submitted = await cli(['submit', s.pipeline, '--redis', s.redis.url, '--set', `input=${s.clip}`, '--set', `output=${distributed}`, '--segment', '1', '--wait'], { cwd: s.dir });
+  t.is(submitted.code, 0, submitted.stderr + s.workers.map((w) => w.log).join('\n'));
+  const [jobId, output] = submitted.stdout.trim().split('\n');
+  t.is(output, distributed);
+  await assertSameFrames(t, local, distributed);
+  const facts = await probe(distributed);
+  t.true(facts.hasAudio, 'the original audio is copied in');
+  t.true(Math.abs(facts.duration - 6) < 0.1, `duration ${facts.duration}`);
+  const manifest = JSON.parse(readFileSync(`${distributed}.provenance.json`, 'utf8'));
+  t.is(manifest.job, jobId);
+  t.is(manifest.segments.length, 6, 'one segment per keyframe second');
+  t.is(manifest.segments.reduce((n: number, seg: { frames: number }) => n + seg.frames, 0), 144);
+  t.true(manifest.segments.slice(2).every((seg: { warmupFrames: number }) => seg.warmupFrames === 30), 'hqdn3d declares 30 warm-up frames (the second segment has only 24 before it)');
+  t.is(new Set(manifest.segments.map((seg: { worker: string }) => seg.worker)).size > 1, true, 'more than one worker took part');
+  t.deepEqual(leftovers(s.dir), [], 'no segment folder or partial file is left');
+  const status = await cli(['status', jobId, '--redis', s.redis.url]);
+  t.regex(status.stdout, /completed, 144\/144 frames, 6 segments/);
+});
+
+redisTest('a worker SIGKILLed in the middle of a segment loses nothing: another worker takes the segment over and the job completes (#19)', async (t) => {
+  const s = await setup(t, 3, { slow: true, seconds: 6 });
+  const local = join(s.dir, 'local.mp4');
+  const distributed = join(s.dir, 'distributed.mp4');
+  const localRun = await cli(['run', writeTestPipeline(s.dir), '--set', `input=${s.clip}`, '--set', `output=${local}`], { cwd: s.dir }); // the same pixels, without the realtime pacing
+  t.is(localRun.code, 0, localRun.stderr);
+  const submitting = cli(['submit', s.pipeline, '--redis', s.redis.url, '--set', `input=${s.clip}`, '--set', `output=${distributed}`, '--segment', '2', '--wait'], { cwd: s.dir });
+  await until(() => s.workers.some((w) => w.log.includes('attempt 1')), 20_000, () => 'no segment started');
+  const victim = s.workers.find((w) => w.log.includes('attempt 1'))!;
+  const segment = /(kp-\w+-s\d+): frames/.exec(victim.log)![1];
+  await new Promise((resolve) => setTimeout(resolve, 700)); // mid-segment: it plays for 2 s
+  victim.child.kill('SIGKILL');
+  const submitted = await submitting;
+  const logs = s.workers.map((w) => w.log).join('\n');
+  t.is(submitted.code, 0, submitted.stderr + logs);
+  t.false(victim.log.includes(`${segment}: done`), 'the killed worker did not finish its segment');
+  t.true(s.workers.some((w) => w !== victim && w.log.includes(`${segment}: done`)), `another worker finished ${segment}:\n${logs}`);
+  await assertSameFrames(t, local, distributed);
+  t.deepEqual(leftovers(s.dir), [], 'the killed run removed its partial file');
+});
+
+redisTest('Redis restarted in the middle of a job: workers and the waiting submitter reconnect and the job completes (#19)', async (t) => {
+  const s = await setup(t, 2, { slow: true, seconds: 6 });
+  const distributed = join(s.dir, 'distributed.mp4');
+  const submitting = cli(['submit', s.pipeline, '--redis', s.redis.url, '--set', `input=${s.clip}`, '--set', `output=${distributed}`, '--segment', '2', '--wait'], { cwd: s.dir });
+  await until(() => s.workers.some((w) => w.log.includes('attempt 1')), 20_000, () => 'no segment started');
+  await s.redis.stop();
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await s.redis.start();
+  const submitted = await submitting;
+  t.is(submitted.code, 0, submitted.stderr + s.workers.map((w) => w.log).join('\n'));
+  t.is((await probe(distributed)).frames, 144);
+});
+
+redisTest('a missing input is refused at submit with the local run\'s message and exit code; nothing is queued (#19)', async (t) => {
+  const s = await setup(t, 0);
+  const missing = join(s.dir, 'missing.mp4');
+  const output = join(s.dir, 'out.mp4');
+  const local = await cli(['run', s.pipeline, '--set', `input=${missing}`, '--set', `output=${output}`], { cwd: s.dir });
+  const submitted = await cli(['submit', s.pipeline, '--redis', s.redis.url, '--set', `input=${missing}`, '--set', `output=${output}`], { cwd: s.dir });
+  t.is(local.code, 2);
+  t.is(submitted.code, local.code);
+  t.is(submitted.stderr, local.stderr);
+  t.is((await cli(['status', '--redis', s.redis.url])).stdout, 'no jobs\n');
+});
+
+redisTest('an input that goes bad after submit fails the job with the local run\'s message and exit code, leaving nothing under the final name (#19)', async (t) => {
+  const s = await setup(t, 0);
+  const input = join(s.dir, 'doomed.mp4');
+  copyFileSync(s.clip, input);
+  const output = join(s.dir, 'out.mp4');
+  const submitting = cli(['submit', s.pipeline, '--redis', s.redis.url, '--set', `input=${input}`, '--set', `output=${output}`, '--segment', '2', '--wait'], { cwd: s.dir });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await until(async () => (await cli(['status', '--redis', s.redis.url])).stdout.includes('running'), 20_000, () => 'the job was not queued');
+  rmSync(input); // the file goes away before any worker reads it
+  const workers = [new WorkerProcess(s.redis.url), new WorkerProcess(s.redis.url)];
+  t.teardown(() => workers.forEach((w) => w.child.kill('SIGKILL')));
+  const submitted = await submitting;
+  const local = await cli(['run', s.pipeline, '--set', `input=${input}`, '--set', `output=${output}`], { cwd: s.dir });
+  t.is(local.code, 2, local.stderr);
+  t.is(submitted.code, local.code, submitted.stderr);
+  const problem = /input file .* does not exist.*/.exec(local.stderr)![0];
+  t.true(submitted.stderr.includes(problem), `the job's failure carries the local run's message:\n${submitted.stderr}`);
+  t.false(existsSync(output), 'nothing under the final name');
+  t.deepEqual(leftovers(s.dir), [], 'the job folder is removed');
+  const status = await cli(['status', '--redis', s.redis.url]);
+  t.regex(status.stdout, /failed/);
+});
+
+redisTest('kind-pipe cancel stops a running job within seconds, removes its folder and writes nothing (#19)', async (t) => {
+  const s = await setup(t, 2, { slow: true, seconds: 6 });
+  const output = join(s.dir, 'out.mp4');
+  const submitting = cli(['submit', s.pipeline, '--redis', s.redis.url, '--set', `input=${s.clip}`, '--set', `output=${output}`, '--segment', '2', '--wait'], { cwd: s.dir });
+  await until(() => s.workers.some((w) => w.log.includes('attempt 1')), 20_000, () => 'no segment started');
+  const jobId = /(kp-\w+)-s\d+/.exec(s.workers.map((w) => w.log).join('\n'))![1];
+  const started = Date.now();
+  const cancel = await cli(['cancel', jobId, '--redis', s.redis.url]);
+  t.is(cancel.code, 0, cancel.stderr);
+  const submitted = await submitting;
+  t.is(submitted.code, 130, submitted.stderr);
+  t.regex(submitted.stderr, /cancelled by kind-pipe cancel/);
+  t.true(Date.now() - started < 15_000, `stopped after ${(Date.now() - started) / 1000} s`);
+  t.false(existsSync(output));
+  t.deepEqual(leftovers(s.dir), []);
+});
