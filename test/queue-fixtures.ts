@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cliPath } from './helpers.js';
+import { freePort } from './rtsp-camera.js';
 import { projectRoot } from '../models/paths.js';
 
 const run = promisify(execFile);
@@ -15,17 +15,6 @@ export const hasRedis = spawnSync('redis-server', ['--version'], { stdio: 'ignor
 const children = new Set<ChildProcess>();
 export function killAll(): void {
   for (const child of children) child.kill('SIGKILL');
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function track(child: ChildProcess): ChildProcess {

@@ -1,14 +1,18 @@
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
 import { cli, probe, tempDir } from './helpers.js';
+import { hasRtspServer, killCameras, startCamera } from './rtsp-camera.js';
 import { decodeFrames, hasRedis, killAll, makeKeyframedClip, psnr, RedisServer, until, WorkerProcess, writeTestPipeline } from './queue-fixtures.js';
 
 // kind-pipe submit/worker/status/cancel against a real redis-server on 127.0.0.1 (issue #19).
 const redisTest = hasRedis ? test.serial : test.skip;
 if (!hasRedis) console.warn('test/queue.test.ts: SKIPPED: redis-server is not installed. Fix: bash scripts/setup.sh --redis');
 
-test.after.always(killAll);
+test.after.always(() => {
+  killAll();
+  killCameras();
+});
 
 interface Setup {
   dir: string;
@@ -159,4 +163,48 @@ redisTest('kind-pipe cancel stops a running job within seconds, removes its fold
   t.true(Date.now() - started < 15_000, `stopped after ${(Date.now() - started) / 1000} s`);
   t.false(existsSync(output));
   t.deepEqual(leftovers(s.dir), []);
+});
+
+const cameraTest = hasRedis && hasRtspServer ? test.serial : test.skip;
+if (hasRedis && !hasRtspServer) console.warn('test/queue.test.ts: SKIPPED the camera job test: GstRtspServer or x264enc missing. Fix: bash scripts/setup.sh --gstreamer');
+
+cameraTest('a camera job records in pieces and another worker takes it over within seconds when its worker dies (#19)', async (t) => {
+  const s = await setup(t, 2);
+  const cam = await startCamera({ width: 160, height: 90, fps: 15 });
+  const pipeline = join(s.dir, 'camera.yaml');
+  writeFileSync(pipeline, `version: 1
+nodes:
+  - id: camera
+    plugin: source.rtsp
+    options: { url: rtsp://127.0.0.1:1/none }
+  - id: brighten
+    plugin: ffmpeg.filter
+    inputs: { video: camera }
+    options: { graph: "eq=gamma=1.4" }
+  - id: encode
+    plugin: sink.file
+    inputs: { video: brighten }
+    options: { path: cam.mp4, preset: ultrafast }
+`);
+  const output = join(s.dir, 'cam.mp4');
+  const submitted = await cli(['submit', pipeline, '--redis', s.redis.url, '--camera', cam.url, '--set', `output=${output}`, '--piece', '2'], { cwd: s.dir });
+  t.is(submitted.code, 0, submitted.stderr);
+  const jobId = submitted.stdout.trim();
+  const pieces = () => readdirSync(s.dir).filter((name) => /^cam-.*\.mp4$/.test(name));
+  await until(() => pieces().length >= 1, 30_000, () => `no piece recorded:\n${s.workers.map((w) => w.log).join('\n')}`);
+  const recorder = s.workers.find((w) => w.log.includes('recording'))!;
+  const other = s.workers.find((w) => w !== recorder)!;
+  recorder.child.kill('SIGKILL');
+  const killed = Date.now();
+  await until(() => other.log.includes('recording'), 20_000, () => `no takeover:\n${other.log}`);
+  const takeoverS = (Date.now() - killed) / 1000;
+  t.log(`taken over after ${takeoverS.toFixed(1)} s (lock 2 s)`);
+  t.true(takeoverS < 10, `taken over after ${takeoverS} s`);
+  const before = pieces().length;
+  await until(() => pieces().length > before, 30_000, () => `the new worker wrote no piece:\n${other.log}`);
+  const cancel = await cli(['cancel', jobId, '--redis', s.redis.url]);
+  t.is(cancel.code, 0, cancel.stderr);
+  await until(async () => (await cli(['status', jobId, '--redis', s.redis.url])).stdout.includes('completed'), 20_000, () => other.log);
+  for (const piece of pieces()) t.true((await probe(join(s.dir, piece))).frames > 0, `${piece} plays`);
+  t.deepEqual(leftovers(s.dir).filter((name) => !name.includes('.kind-pipe-cam-')), [], 'no partial file');
 });

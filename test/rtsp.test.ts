@@ -1,23 +1,20 @@
 import test from 'ava';
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { projectRoot } from '../models/paths.js';
 import { cli, probe, tempDir, type CliResult } from './helpers.js';
+import { freePort, hasRtspServer, killCameras, startCamera } from './rtsp-camera.js';
 
 // Issue #4 part 1: source.rtsp against a real RTSP server on 127.0.0.1 (GstRtspServer through
 // Debian's python3-gi, test/fixtures/rtsp-server.py): enhancement, outages and stalls with
 // reconnects, the three flow policies with a deliberately slow stage, unreachable cameras.
 
 const run = promisify(execFile);
-const python = '/usr/bin/python3';
-const serverScript = join(projectRoot, 'test', 'fixtures', 'rtsp-server.py');
 const slowGain = join(projectRoot, 'test', 'fixtures', 'plugins', 'slow-gain');
-const hasServer =
-  spawnSync(python, ['-c', "import gi; gi.require_version('Gst', '1.0'); gi.require_version('GstRtspServer', '1.0'); from gi.repository import Gst, GstRtspServer; Gst.init(None); assert Gst.ElementFactory.find('x264enc')"]).status === 0;
+const hasServer = hasRtspServer;
 const serverTest = hasServer ? test.serial : test.skip;
 if (!hasServer) console.warn('test/rtsp.test.ts: SKIPPED the tests that need an RTSP server: GstRtspServer or x264enc missing. Fix: bash scripts/setup.sh --gstreamer');
 
@@ -25,70 +22,9 @@ const W = 160;
 const H = 90;
 const FPS = 15;
 
-/** Every server a test started, so that a failing test leaves none behind. */
-const children = new Set<ChildProcess>();
-test.after.always(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
+test.after.always(killCameras);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** The RTSP camera fixture on one port; `stop` kills it (a camera losing power), `start` brings it back. */
-class Camera {
-  private child: ChildProcess | undefined;
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `rtsp://127.0.0.1:${this.port}/cam`;
-  }
-
-  get pid(): number {
-    return this.child!.pid!;
-  }
-
-  start(): Promise<void> {
-    const child = spawn(python, [serverScript, '--port', String(this.port), '--size', `${W}x${H}`, '--fps', String(FPS)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    child.once('exit', () => children.delete(child));
-    this.child = child;
-    let log = '';
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the RTSP server did not start within 10 s:\n${log}`)), 10_000);
-      child.stderr!.on('data', (d) => (log += d));
-      child.stdout!.on('data', (d) => {
-        log += d;
-        if (log.includes('ready rtsp://')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once('exit', (code) => reject(new Error(`the RTSP server exited (${code}):\n${log}`)));
-    });
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
-
-async function camera(): Promise<Camera> {
-  const cam = new Camera(await freePort());
-  await cam.start();
-  return cam;
-}
+const camera = () => startCamera({ width: W, height: H, fps: FPS });
 
 /** Mean luma (0..255) of each frame of a video file or of `frames` frames of a stream. */
 async function frameLumas(input: string, frames?: number): Promise<number[]> {
