@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../models/paths.js';
 import { runCliPipeline, type Done } from './cli-run.js';
+import { commit, cpuName } from './machine.js';
 
 const work = mkdtempSync(join(tmpdir(), 'kind-pipe-bench-'));
 const model = process.env.BENCH_MODEL ?? 'kind';
@@ -55,19 +56,3 @@ const outDir = join(projectRoot, 'bench', 'results');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'throughput.json'), JSON.stringify(results, null, 2) + '\n');
 console.log(`wrote ${join(outDir, 'throughput.json')}`);
-
-function cpuName(): string {
-  try {
-    return execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: 'utf8' }).trim() + ` × ${execFileSync('nproc', { encoding: 'utf8' }).trim()}`;
-  } catch {
-    return 'unknown';
-  }
-}
-
-function commit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: projectRoot, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}

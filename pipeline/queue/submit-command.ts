@@ -22,7 +22,7 @@ export const submitUsage = `usage: kind-pipe submit FILE --redis URL --set input
                         [--segment SECONDS] [--warmup FRAMES] [--wait] [--log text|json] [--redis-ca PEM]
        kind-pipe submit FILE --redis URL --camera RTSP-URL --set output=OUT [--piece SECONDS]
 
-Cuts VIDEO at keyframes into segments of at least SECONDS (default 10), queues one job per
+Cuts VIDEO at keyframes into segments of at least SECONDS (default 60), queues one job per
 segment for 'kind-pipe worker' processes (on any machine that sees the same paths), and joins
 their outputs without re-encoding into OUT, with VIDEO's audio and OUT.provenance.json. Each
 segment first decodes the frames its temporal stages need (--warmup overrides the count the
@@ -64,7 +64,7 @@ export async function runSubmitCommand(argv: string[]): Promise<number> {
       return exitCodes.ok;
     }
     const jobId = `kp-${randomBytes(5).toString('hex')}`;
-    const segmentSeconds = positiveNumber(args.values['--segment'] ?? '10', '--segment');
+    const segmentSeconds = positiveNumber(args.values['--segment'] ?? '60', '--segment');
     const warmup = args.values['--warmup'] === undefined ? undefined : nonNegativeInteger(args.values['--warmup'], '--warmup');
     const { file, segments } = await planFileJob(jobId, graph, pipeline, args.sets, { segmentSeconds, warmup });
     const flows = new FlowProducer({ connection: redis, prefix: queuePrefix });
