@@ -100,6 +100,28 @@ redisTest('a worker SIGKILLed in the middle of a segment loses nothing: another 
   t.deepEqual(leftovers(s.dir), [], 'the killed run removed its partial file');
 });
 
+redisTest('a worker stopped with SIGTERM hands its running segment back at once and exits 0; another worker finishes it long before the lock would expire (#19)', async (t) => {
+  const s = await setup(t, 0, { slow: true, seconds: 6 });
+  const workers = [new WorkerProcess(s.redis.url, ['--lock-seconds', '60']), new WorkerProcess(s.redis.url, ['--lock-seconds', '60'])];
+  t.teardown(() => workers.forEach((w) => w.child.kill('SIGKILL')));
+  await Promise.all(workers.map((w) => w.ready()));
+  const output = join(s.dir, 'out.mp4');
+  const submitting = cli(['submit', s.pipeline, '--redis', s.redis.url, '--set', `input=${s.clip}`, '--set', `output=${output}`, '--segment', '2', '--wait'], { cwd: s.dir });
+  await until(() => workers.some((w) => w.log.includes('attempt 1')), 20_000, () => 'no segment started');
+  const stopped = workers.find((w) => w.log.includes('attempt 1'))!;
+  const segment = /(kp-\w+-s\d+): frames/.exec(stopped.log)![1];
+  const signalled = Date.now();
+  stopped.child.kill('SIGTERM');
+  t.is(await stopped.exited, 0, stopped.log);
+  t.true(Date.now() - signalled < 10_000, `the worker took ${(Date.now() - signalled) / 1000} s to stop`);
+  const submitted = await submitting;
+  t.is(submitted.code, 0, submitted.stderr + workers.map((w) => w.log).join('\n'));
+  t.true(Date.now() - signalled < 40_000, 'finished without waiting for the 60 s lock');
+  t.true(workers.some((w) => w !== stopped && w.log.includes(`${segment}: done`)), 'the other worker finished the handed-back segment');
+  t.is((await probe(output)).frames, 144);
+  t.deepEqual(leftovers(s.dir), []);
+});
+
 redisTest('Redis restarted in the middle of a job: workers and the waiting submitter reconnect and the job completes (#19)', async (t) => {
   const s = await setup(t, 2, { slow: true, seconds: 6 });
   const distributed = join(s.dir, 'distributed.mp4');
