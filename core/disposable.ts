@@ -46,7 +46,6 @@ async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefi
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), ms);
-    timer.unref();
   });
   try {
     return await Promise.race([work, timeout]);

@@ -44,7 +44,7 @@ export function parsePipeline(text: string, file: string, overrides: Overrides =
   };
 
   const problems: string[] = [];
-  const root = doc.toJS() as unknown;
+  const root = toPlain(doc, file);
   if (!isRecord(root)) throw new KindPipeError('config', `${position(0)}: a pipeline file is a YAML mapping with a 'nodes' list. See pipelines/cctv-night.yaml`);
   for (const key of Object.keys(root)) {
     if (!(topLevelKeys as readonly string[]).includes(key)) {
@@ -216,4 +216,27 @@ function nearestRange(node: YamlNode | null, path: readonly (string | number)[],
     current = next;
   }
   return offset;
+}
+
+/** Pipeline files are small: more aliases or deeper nesting than this is a mistake or an attack. */
+const maxAliases = 50;
+const maxDepth = 32;
+
+/**
+ * The document as plain data, refusing alias bombs ("billion laughs": a few lines that expand
+ * to gigabytes) and absurd nesting with a message that names the file (#17).
+ */
+function toPlain(doc: ReturnType<typeof parseDocument>, file: string): unknown {
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: maxAliases });
+  } catch (error) {
+    throw new KindPipeError('config', `${file}: YAML aliases expand too far (${(error as Error).message.split('\n')[0]}). Fix: write the values out instead of using more than ${maxAliases} aliases (*name)`);
+  }
+  const depth = (value: unknown, level: number): number => {
+    if (level > maxDepth || typeof value !== 'object' || value === null) return level;
+    return Math.max(level, ...Object.values(value).map((v) => depth(v, level + 1)));
+  };
+  if (depth(root, 0) > maxDepth) throw new KindPipeError('config', `${file}: the YAML nests deeper than ${maxDepth} levels. Fix: a pipeline file needs a handful (nodes → node → options)`);
+  return root;
 }

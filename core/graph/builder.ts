@@ -4,6 +4,7 @@ import { closest, resolveOptions } from '../options.js';
 import type { Plugin, Services } from '../stage/plugin.js';
 import type { BuiltGraph, BuiltNode } from './built-graph.js';
 import type { GraphSpec } from './spec.js';
+import { ioOverlapProblems } from './io-overlap.js';
 
 /**
  * Checks the whole graph — plugins, every option, every connection and its caps kind, cycles —
@@ -83,6 +84,9 @@ export function buildGraph(spec: GraphSpec, plugins: ReadonlyMap<string, Plugin>
   });
 
   if (problems.length === 0) {
+    for (const p of ioOverlapProblems(built)) {
+      problems.push(`${at(['nodes', spec.nodes.findIndex((n) => n.id === p.node.id), 'options', p.option])}: node '${p.node.id}' (${p.node.plugin.id}): ${p.message}`);
+    }
     if (!built.some((n) => n.plugin.role === 'source')) problems.push(`${spec.file}: the graph has no source. Fix: add a node with a source plugin (e.g. source.file)`);
     if (!built.some((n) => n.plugin.role === 'sink')) problems.push(`${spec.file}: the graph has no sink. Fix: add a node with a sink plugin (e.g. sink.file)`);
   }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { KindPipeError } from '../errors.js';
-import { ffprobePath } from './tool.js';
+import { ffmpegFile, ffprobePath } from './tool.js';
 
 const run = promisify(execFile);
 
@@ -38,7 +38,7 @@ interface FfprobeStream {
 export async function probeVideo(file: string): Promise<VideoProbe> {
   let json: { streams?: FfprobeStream[]; format?: { duration?: string; format_name?: string } };
   try {
-    const { stdout } = await run(ffprobePath, ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file], {
+    const { stdout } = await run(ffprobePath, ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', ffmpegFile(file)], {
       maxBuffer: 16 << 20,
     });
     json = JSON.parse(stdout);
@@ -75,4 +75,10 @@ function rate(text: string | undefined): number {
   if (!text) return 0;
   const [num, den] = text.split('/').map(Number);
   return den ? num / den : num || 0;
+}
+
+/** Frames in a file's video stream, counted from its packets (no decoding). */
+export async function countVideoFrames(file: string): Promise<number> {
+  const { stdout } = await run(ffprobePath, ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', ffmpegFile(file)]);
+  return Number(stdout.trim()) || 0;
 }

@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { KindPipeError } from '../errors.js';
-import { ffmpegPath, ffprobePath } from './tool.js';
+import { ffmpegFile, ffmpegPath, ffprobePath } from './tool.js';
 
 const run = promisify(execFile);
 
@@ -17,7 +17,7 @@ export interface Still {
 /** Size of an image file, from ffprobe. */
 export async function probeImage(file: string): Promise<{ width: number; height: number }> {
   try {
-    const { stdout } = await run(ffprobePath, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', file]);
+    const { stdout } = await run(ffprobePath, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', ffmpegFile(file)]);
     const stream = JSON.parse(stdout).streams?.[0];
     if (!stream?.width) throw new Error('no picture in it');
     return { width: stream.width, height: stream.height };
@@ -30,7 +30,7 @@ export async function probeImage(file: string): Promise<{ width: number; height:
 /** Decodes any image ffmpeg reads into rgb24; pass its size when already probed. */
 export async function decodeImage(file: string, size?: { width: number; height: number }): Promise<Still> {
   const { width, height } = size ?? (await probeImage(file));
-  const { stdout } = await run(ffmpegPath, ['-v', 'error', '-nostdin', '-i', file, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
+  const { stdout } = await run(ffmpegPath, ['-v', 'error', '-nostdin', '-i', ffmpegFile(file), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
     encoding: 'buffer',
     maxBuffer: width * height * 3 + 1024,
   });
@@ -40,7 +40,7 @@ export async function decodeImage(file: string, size?: { width: number; height: 
 
 /** Encodes rgb24 to a PNG file. */
 export async function encodePng(file: string, still: Still): Promise<void> {
-  const child = spawn(ffmpegPath, ['-v', 'error', '-nostdin', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${still.width}x${still.height}`, '-i', 'pipe:0', '-frames:v', '1', '-f', 'image2', '-c:v', 'png', file], {
+  const child = spawn(ffmpegPath, ['-v', 'error', '-nostdin', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${still.width}x${still.height}`, '-i', 'pipe:0', '-frames:v', '1', '-f', 'image2', '-c:v', 'png', ffmpegFile(file)], {
     stdio: ['pipe', 'ignore', 'pipe'],
   });
   let stderr = '';

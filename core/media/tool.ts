@@ -1,9 +1,18 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
 import { KindPipeError } from '../errors.js';
 
 /** ffmpeg/ffprobe binaries; overridable for a custom build. */
 export const ffmpegPath = process.env.KIND_PIPE_FFMPEG ?? 'ffmpeg';
 export const ffprobePath = process.env.KIND_PIPE_FFPROBE ?? 'ffprobe';
+
+/**
+ * A file path as ffmpeg/ffprobe must get it: absolute, with the file protocol, so that a name
+ * like `-night.mp4` is not read as an option nor `cam:1.mp4` as a protocol (#17).
+ */
+export function ffmpegFile(path: string): string {
+  return `file:${resolve(path)}`;
+}
 
 let checked = false;
 

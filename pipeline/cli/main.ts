@@ -80,6 +80,14 @@ function parseArgs(argv: string[]): Args {
 
 async function main(argv: string[]): Promise<number> {
   enableFrameCollection();
+  // A reader that goes away early (`kind-pipe run … | true`) must not turn a finished run into an
+  // EPIPE stack trace: the outputs are complete and the exit code stays the run's (#17). The y4m
+  // filter has its own handling of a closed stdout (exit 5).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
   if (argv[0] === 'eval') return runEvalCommand(argv.slice(1)); // eval has its own flags
   if (argv[0] === 'filter') return runFilterCommand(argv.slice(1)); // stdout is reserved for y4m
   if (argv[0] === 'serve') return (await import('../serve/serve-command.js')).runServeCommand(argv.slice(1)); // runs until SIGTERM (docs/gstreamer-protocol.md)

@@ -3,7 +3,8 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { KindPipeError } from '../../core/errors.js';
-import { ffmpegPath, ffprobePath } from '../../core/media/tool.js';
+import { countVideoFrames } from '../../core/media/probe.js';
+import { ffmpegPath } from '../../core/media/tool.js';
 
 const run = promisify(execFile);
 
@@ -48,7 +49,7 @@ export async function joinSegments(request: JoinRequest): Promise<string[]> {
   const args = joinArguments(list, request, temp);
   try {
     await run(ffmpegPath, args, { maxBuffer: 16 << 20 });
-    const frames = await countFrames(temp);
+    const frames = await countVideoFrames(temp);
     if (frames !== request.frames) {
       throw new KindPipeError('output', `joining the segments of ${output} gave ${frames} frames, not ${request.frames}. Nothing was written under ${output}`);
     }
@@ -62,11 +63,6 @@ export async function joinSegments(request: JoinRequest): Promise<string[]> {
   return args;
 }
 
-/** Frames in a file's video stream, by counting its packets (no decoding). */
-export async function countFrames(file: string): Promise<number> {
-  const { stdout } = await run(ffprobePath, ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file]);
-  return Number(stdout.trim());
-}
 
 /** `ffmpeg -version`'s first line, for the manifest. */
 export async function ffmpegVersion(): Promise<string> {

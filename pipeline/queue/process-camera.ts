@@ -4,7 +4,7 @@ import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { cancelReason } from './cancel-flag.js';
 import type { CameraJobData } from './job-data.js';
-import { countFrames } from './join-segments.js';
+import { countVideoFrames } from '../../core/media/probe.js';
 import { pipelineOnThisMachine } from './pipeline-file.js';
 import { runChild } from './run-child.js';
 
@@ -49,7 +49,7 @@ export function cameraProcessor(redis: Redis, log: (line: string) => void, shutd
         const sets = [...data.sets, `${data.sourceNode}.url=${data.url}`, `${data.sourceNode}.frames=${data.pieceFrames}`, `${data.sinkNode}.path=${path}`];
         const outcome = await runChild(file, sets, data.cwd, () => undefined, stop.signal);
         // Stopped before the camera's first frame, a live run completes an empty file: not a piece.
-        if (existsSync(path) && (await countFrames(path).catch(() => 0)) === 0) rmSync(path, { force: true });
+        if (existsSync(path) && (await countVideoFrames(path).catch(() => 0)) === 0) rmSync(path, { force: true });
         if (stop.signal.aborted) continue; // cancelled or shutting down: the loop's top decides
         if (outcome.code === 2) throw new UnrecoverableError(`[exit 2] ${outcome.message}`);
         if (outcome.code !== 0) throw new Error(`[exit ${outcome.code}] ${outcome.message}`); // retried with backoff: the camera may come back

@@ -11,13 +11,14 @@
  *   options: { path: night-enhanced.mp4, codec: h264, crf: 20 }
  * ```
  */
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Caps } from '../../core/caps.js';
 import { KindPipeError } from '../../core/errors.js';
 import { asBytes } from '../../core/frame.js';
+import { countVideoFrames } from '../../core/media/probe.js';
 import { writeAll } from '../../core/media/raw-frames.js';
-import { ffmpegPath, requireFfmpeg, startTool, type Tool } from '../../core/media/tool.js';
+import { ffmpegFile, ffmpegPath, requireFfmpeg, startTool, type Tool } from '../../core/media/tool.js';
 import type { SinkPlugin } from '../../core/stage/plugin.js';
 
 const containers = ['.mp4', '.mkv', '.mov', '.m4v', '.avi', '.ts'];
@@ -48,6 +49,10 @@ export const sinkFile: SinkPlugin = {
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
       return [{ option: 'path', message: `output folder ${folder} does not exist. Fix: mkdir -p ${folder}, or choose another path` }];
     }
+    if (existsSync(path) && statSync(path).isDirectory()) {
+      return [{ option: 'path', message: `output ${path} is an existing folder. Fix: name a file, e.g. ${join(path, 'enhanced.mp4')}` }];
+    }
+    if (!writable(folder)) return [{ option: 'path', message: `output folder ${folder} is not writable. Fix: choose a folder you can write to, or change its permissions` }];
     if (!containers.includes(extname(path).toLowerCase())) {
       return [{ option: 'path', message: `output ${path} needs a video file extension. Fix: end it in one of ${containers.join(', ')}` }];
     }
@@ -78,13 +83,13 @@ export const sinkFile: SinkPlugin = {
         const audioFrom = ctx.options.audio === 'copy' ? video.stream.audioFrom : undefined;
         const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y'];
         args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(video.stream.fps), '-i', 'pipe:0');
-        if (audioFrom) args.push('-i', audioFrom, '-map', '0:v:0', '-map', '1:a?', '-c:a', 'copy');
+        if (audioFrom) args.push('-i', ffmpegFile(audioFrom), '-map', '0:v:0', '-map', '1:a?', '-c:a', 'copy');
         else args.push('-map', '0:v:0');
         args.push('-c:v', ctx.options.codec === 'h265' ? 'libx265' : 'libx264', '-crf', String(ctx.options.crf), '-preset', String(ctx.options.preset));
         args.push('-pix_fmt', pixFmt);
         if (ctx.options.codec === 'h265') args.push('-tag:v', 'hvc1', '-x265-params', 'log-level=error');
         if (['.mp4', '.mov', '.m4v'].includes(extname(finalPath).toLowerCase())) args.push('-movflags', '+faststart');
-        args.push(tempPath);
+        args.push(ffmpegFile(tempPath));
         encoder = startTool(ffmpegPath, args, 'pipe');
         encoder.child.stdin!.on('error', () => undefined); // reported through the exit code
       },
@@ -104,6 +109,14 @@ export const sinkFile: SinkPlugin = {
           rmSync(tempPath, { force: true });
           throw failure(`(ffmpeg exit ${code})`);
         }
+        // ffmpeg 5.1 exits 0 after "Error writing trailer … No space left on device": read what it
+        // said, and count the frames in the file, before the rename replaces an older output (#17).
+        const said = encoder!.stderrTail();
+        const frames = /error writing|no space left|i\/o error/i.test(said) ? -1 : await countVideoFrames(tempPath).catch(() => -1);
+        if (frames !== written) {
+          rmSync(tempPath, { force: true });
+          throw failure(frames < 0 ? '(ffmpeg reported a write error)' : `(the file holds ${frames} frames, not ${written})`);
+        }
         renameSync(tempPath, finalPath);
         return finalPath;
       },
@@ -117,3 +130,12 @@ export const sinkFile: SinkPlugin = {
     };
   },
 };
+
+function writable(folder: string): boolean {
+  try {
+    accessSync(folder, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}

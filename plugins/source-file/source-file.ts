@@ -15,7 +15,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { FrameSet } from '../../core/frame.js';
 import { probeVideo } from '../../core/media/probe.js';
 import { readFrames } from '../../core/media/raw-frames.js';
-import { ffmpegPath, requireFfmpeg, startTool, type Tool } from '../../core/media/tool.js';
+import { ffmpegFile, ffmpegPath, requireFfmpeg, startTool, type Tool } from '../../core/media/tool.js';
 import { KindPipeError } from '../../core/errors.js';
 import type { Caps } from '../../core/caps.js';
 import type { SourcePlugin } from '../../core/stage/plugin.js';
@@ -67,7 +67,7 @@ export const sourceFile: SourcePlugin = {
       async *frames(): AsyncGenerator<FrameSet> {
         const args = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
         if (start > 0) args.push('-ss', String(start));
-        args.push('-i', path, '-map', '0:v:0', '-fps_mode', 'passthrough', '-an', '-sn');
+        args.push('-i', ffmpegFile(path), '-map', '0:v:0', '-fps_mode', 'passthrough', '-an', '-sn');
         if (limit > 0) args.push('-frames:v', String(limit));
         args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
         decoder = startTool(ffmpegPath, args);

@@ -1,0 +1,148 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../models/paths.js';
+import { cli, cliPath, exists, makeClip, probe, tempDir } from './helpers.js';
+
+// Issue #17, "nothing lost, ever": each case failed (lost data or misbehaved) before the fix.
+
+const hash = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const clip = (async () => makeClip(join(tempDir(), 'clip.mp4'), { width: 64, height: 48, seconds: 0.4 }))(); // 10 frames
+
+/** decode → encode: source.file and sink.file only. */
+function copyPipeline(dir: string): string {
+  const file = join(dir, 'copy.yaml');
+  writeFileSync(file, `version: 1
+nodes:
+  - { id: decode, plugin: source.file, options: { path: in.mp4 } }
+  - { id: encode, plugin: sink.file, inputs: { video: decode }, options: { path: out.mp4, preset: ultrafast } }
+`);
+  return file;
+}
+
+test('an output path equal to the input is refused before any work and the input is untouched (#17)', async (t) => {
+  const dir = tempDir();
+  const input = join(dir, 'night.mp4');
+  copyFileSync(await clip, input);
+  const before = hash(input);
+  const result = await cli(['run', copyPipeline(dir), '--set', `input=${input}`, '--set', `output=${join(dir, '.', 'night.mp4')}`]);
+  t.is(result.code, 2, result.stderr);
+  t.regex(result.stderr, /--set output: node 'encode' \(sink\.file\): output .*night\.mp4 is the input .* of node 'decode'.*Fix: write the enhanced output to another file/);
+  t.is(hash(input), before);
+});
+
+test('an output that is a symlink to the input is refused: the real paths are compared (#17)', async (t) => {
+  const dir = tempDir();
+  const input = join(dir, 'night.mp4');
+  copyFileSync(await clip, input);
+  const before = hash(input);
+  symlinkSync(input, join(dir, 'enhanced.mp4'));
+  const result = await cli(['run', copyPipeline(dir), '--set', `input=${input}`, '--set', `output=${join(dir, 'enhanced.mp4')}`]);
+  t.is(result.code, 2, result.stderr);
+  t.regex(result.stderr, /is the input/);
+  t.is(hash(input), before);
+});
+
+test('a stills run whose output folder is the input folder, or inside it, is refused and every original is kept (#17)', async (t) => {
+  const dir = tempDir();
+  const photos = join(dir, 'photos');
+  mkdirSync(photos);
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=32x24', '-frames:v', '1', join(photos, 'a.png')]);
+  const before = hash(join(photos, 'a.png'));
+  for (const output of [photos, join(photos, 'enhanced')]) {
+    const result = await cli(['run', join(projectRoot, 'pipelines', 'stills.yaml'), '--set', `input=${photos}`, '--set', `output=${output}`]);
+    t.is(result.code, 2, result.stderr);
+    t.regex(result.stderr, output === photos ? /is the input/ : /is inside the input folder/);
+  }
+  t.deepEqual(readdirSync(photos), ['a.png']);
+  t.is(hash(join(photos, 'a.png')), before);
+});
+
+test('an output path that is an existing folder is refused before any frame is processed (#17)', async (t) => {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'out.mp4'));
+  const result = await cli(['run', copyPipeline(dir), '--set', `input=${await clip}`, '--set', `output=${join(dir, 'out.mp4')}`]);
+  t.is(result.code, 2, result.stderr);
+  t.regex(result.stderr, /output .*out\.mp4 is an existing folder\. Fix: name a file/);
+  t.notRegex(result.stderr, /frame/);
+});
+
+test('a full disk that ffmpeg reports while exiting 0 fails the run and the previous output survives intact (#17)', async (t) => {
+  const dir = tempDir();
+  const output = join(dir, 'out.mp4');
+  writeFileSync(output, 'the previous, complete output');
+  copyFileSync(await clip, join(dir, 'in.mp4'));
+  const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [cliPath, 'run', copyPipeline(dir), '--set', `output=${output}`], {
+      cwd: dir,
+      env: { ...process.env, KIND_PIPE_FFMPEG: join(projectRoot, 'test', 'fixtures', 'full-disk-ffmpeg.sh') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.once('close', (code) => resolve({ code, stderr }));
+  });
+  t.is(result.code, 4, result.stderr);
+  t.regex(result.stderr, /encoding .*out\.mp4 failed \(ffmpeg reported a write error\)/);
+  t.is(readFileSync(output, 'utf8'), 'the previous, complete output');
+  t.deepEqual(readdirSync(dir).filter((f) => f.startsWith('.')), [], 'no partial file left');
+});
+
+for (const name of ['-dark.mp4', 'cam:1.mp4']) {
+  test(`a relative input named '${name}' is read as a file, not as an ffmpeg option or protocol (#17)`, async (t) => {
+    const dir = tempDir();
+    copyFileSync(await clip, join(dir, name));
+    const result = await cli(['run', copyPipeline(dir), '--set', `input=${name}`, '--set', 'output=out.mp4'], { cwd: dir });
+    t.is(result.code, 0, result.stderr);
+    t.is((await probe(join(dir, 'out.mp4'))).frames, 10);
+  });
+}
+
+test('stdout closed by its reader (`| true`) after a complete run gives no EPIPE stack trace and keeps the output (#17)', async (t) => {
+  const dir = tempDir();
+  const output = join(dir, 'out.mp4');
+  const input = join(dir, 'in.mp4');
+  copyFileSync(await clip, input);
+  const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [cliPath, 'run', copyPipeline(dir), '--set', `input=${input}`, '--set', `output=${output}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before the run prints the output path
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.once('close', (code) => resolve({ code, stderr }));
+  });
+  t.is(result.code, 0, result.stderr);
+  t.notRegex(result.stderr, /EPIPE|at .*\.js:\d+/);
+  t.is((await probe(output)).frames, 10);
+});
+
+test('a YAML alias bomb is refused with exit 2 naming the file, not a library stack trace (#17)', async (t) => {
+  const dir = tempDir();
+  const file = join(dir, 'bomb.yaml');
+  const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)}]`);
+  writeFileSync(file, `version: 1\n${levels.map((l) => `# ${l}`).join('\n')}\nbomb:\n${levels.map((l) => `  ${l}`).join('\n')}\nnodes: []\n`);
+  const result = await cli(['validate', file]);
+  t.is(result.code, 2, result.stderr);
+  t.regex(result.stderr, /bomb\.yaml: YAML aliases expand too far/);
+  t.notRegex(result.stderr, /at .*\.js:\d+/);
+});
+
+test('an inline plugin whose activate() never resolves fails the run naming it once the deadline fires, instead of exiting 0 (#17)', async (t) => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'p.yaml'), `version: 1
+plugins:
+  - { from: ${join(projectRoot, 'test', 'fixtures', 'plugins', 'hang-activate')}, host: inline }
+nodes:
+  - { id: decode, plugin: source.file, options: { path: ${await clip} } }
+  - { id: hang, plugin: fixture.hang-activate, inputs: { video: decode } }
+  - { id: encode, plugin: sink.file, inputs: { video: hang }, options: { path: ${join(dir, 'out.mp4')} } }
+`);
+  const result = await cli(['run', join(dir, 'p.yaml')]);
+  t.not(result.code, 0, result.stderr);
+  t.regex(result.stderr, /fixture-hang-activate/);
+  t.regex(result.stderr, /activate\(\) did not finish within 10 s/);
+  t.false(exists(join(dir, 'out.mp4')));
+});
