@@ -146,3 +146,34 @@ nodes:
   t.regex(result.stderr, /activate\(\) did not finish within 10 s/);
   t.false(exists(join(dir, 'out.mp4')));
 });
+
+test('a hidden partial file left by a SIGKILLed run is removed by the next run of that output, which says so (#17)', async (t) => {
+  const dir = tempDir();
+  copyFileSync(await clip, join(dir, 'in.mp4'));
+  const dead = await new Promise<number>((resolve) => {
+    const child = spawn('true');
+    child.once('exit', () => resolve(child.pid!));
+  });
+  const leftover = join(dir, `.out.partial-${dead}.mp4`);
+  const unrelated = join(dir, `.other.partial-${dead}.mp4`);
+  writeFileSync(leftover, 'half a file');
+  writeFileSync(unrelated, 'another output\'s');
+  const result = await cli(['run', copyPipeline(dir)], { cwd: dir });
+  t.is(result.code, 0, result.stderr);
+  t.false(exists(leftover));
+  t.true(exists(unrelated), 'only this output\'s leftovers are touched');
+  t.regex(result.stderr, new RegExp(`removed .*\\.out\\.partial-${dead}\\.mp4: a partial file left by an earlier run \\(pid ${dead}\\) that was killed`));
+});
+
+test('--no-clobber refuses an existing output before any work and leaves it as it was (#17)', async (t) => {
+  const dir = tempDir();
+  copyFileSync(await clip, join(dir, 'in.mp4'));
+  writeFileSync(join(dir, 'out.mp4'), 'keep me');
+  const refused = await cli(['run', copyPipeline(dir), '--no-clobber'], { cwd: dir });
+  t.is(refused.code, 4, refused.stderr);
+  t.regex(refused.stderr, /output out\.mp4 exists and --no-clobber was given/);
+  t.is(readFileSync(join(dir, 'out.mp4'), 'utf8'), 'keep me');
+  const replaced = await cli(['run', copyPipeline(dir)], { cwd: dir });
+  t.is(replaced.code, 0, replaced.stderr);
+  t.is((await probe(join(dir, 'out.mp4'))).frames, 10);
+});

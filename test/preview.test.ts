@@ -168,9 +168,10 @@ test.serial('cctv-preview.yaml shows before|after live in Chromium, brighter aft
   const frames = (await probe(input)).frames;
   const recording = join(dir, 'night-enhanced.mp4');
   const linger = 6;
-  const browser = launchChromium();
+  // The browser first: started side by side with the run, a slow Chromium start on a busy machine
+  // (CI of stop 22, with the queue tests' processes) came after the 1.2 s run and its linger.
+  const context = await launchChromium();
   const run = startRun(['pipelines/cctv-preview.yaml', '--set', `input=${input}`, '--set', `output=${recording}`, '--set', 'preview.port=0', '--set', `preview.linger=${linger}`]);
-  const context = await browser;
   try {
     const url = await run.url;
     t.regex(url, /^http:\/\/127\.0\.0\.1:\d+\/$/, 'loopback by default, free port picked');

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KindPipeError } from '../../core/errors.js';
 import { buildGraph } from '../../core/graph/builder.js';
+import type { BuiltGraph } from '../../core/graph/built-graph.js';
 import { ModelRegistry } from '../../core/model.js';
 import { closest } from '../../core/options.js';
 import { pluginTable } from '../../core/plugin-table.js';
@@ -23,7 +24,7 @@ import { enableFrameCollection } from '../../core/util/collect-frames.js';
 const usage = `kind-pipe — low-light enhancement of night CCTV video with KinD
 
 usage:
-  kind-pipe run FILE [--set KEY=VALUE]... [--log text|json]
+  kind-pipe run FILE [--set KEY=VALUE]... [--log text|json] [--no-clobber]   --no-clobber: refuse to replace an existing output
   kind-pipe filter FILE [--set KEY=VALUE]... [--log text|json]   y4m on stdin → FILE's stages → y4m on stdout (docs/ffmpeg.md)
   kind-pipe serve --socket PATH FILE [--set KEY=VALUE]...  FILE's stages for the kindenhance GStreamer element (examples/gstreamer/)
   kind-pipe export FILE --onnx OUT.onnx [--set KEY=VALUE]...   the KinD part as one ONNX graph for dnn_processing/nvinfer/OpenVINO
@@ -52,10 +53,11 @@ interface Args {
   sets: string[];
   log: LogFormat;
   json: boolean;
+  noClobber: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { positional: [], sets: [], log: 'text', json: false };
+  const args: Args = { positional: [], sets: [], log: 'text', json: false, noClobber: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -69,6 +71,7 @@ function parseArgs(argv: string[]): Args {
       if (format !== 'text' && format !== 'json') throw new KindPipeError('usage', `--log ${format}: use --log text or --log json`);
       args.log = format;
     } else if (arg === '--json') args.json = true;
+    else if (arg === '--no-clobber') args.noClobber = true;
     else if (arg === '--help' || arg === '-h') args.command = 'help';
     else if (arg === '--version') args.command = 'version';
     else if (arg.startsWith('-')) throw new KindPipeError('usage', `unknown flag ${arg}\n\n${usage}`);
@@ -159,6 +162,7 @@ async function main(argv: string[]): Promise<number> {
       const external = await loadExternalPlugins(spec, plugins(), reporter);
       try {
         const graph = buildGraph(spec, external.table, services);
+        if (args.noClobber) refuseExistingOutputs(graph);
         const result = await runPipeline(graph, file, services, reporter, args.log, external);
         if (args.log === 'text') {
           for (const output of result.outputs) if (output !== '-') process.stdout.write(`${output}\n`); // '-': the y4m went to stdout
@@ -171,6 +175,18 @@ async function main(argv: string[]): Promise<number> {
     default: {
       const guess = closest(args.command, ['run', 'filter', 'export', 'serve', 'submit', 'worker', 'status', 'cancel', 'validate', 'plugins', 'plugin', 'describe', 'models', 'eval']);
       throw new KindPipeError('usage', `unknown command '${args.command}'${guess ? `; did you mean '${guess}'?` : ''}\n\n${usage}`);
+    }
+  }
+}
+
+/** `--no-clobber`: an output that exists already is refused before any work (exit 4). */
+function refuseExistingOutputs(graph: BuiltGraph): void {
+  for (const node of graph.nodes.filter((n) => n.plugin.role === 'sink')) {
+    for (const [name, spec] of Object.entries(node.plugin.options)) {
+      const path = node.options[name];
+      if (spec.type === 'path' && typeof path === 'string' && path !== '-' && existsSync(path)) {
+        throw new KindPipeError('output', `node '${node.id}' (${node.plugin.id}): output ${path} exists and --no-clobber was given. Fix: remove it, or choose another output`);
+      }
     }
   }
 }

@@ -11,7 +11,7 @@
  *   options: { path: night-enhanced.mp4, codec: h264, crf: 20 }
  * ```
  */
-import { accessSync, constants, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Caps } from '../../core/caps.js';
 import { KindPipeError } from '../../core/errors.js';
@@ -72,6 +72,7 @@ export const sinkFile: SinkPlugin = {
     return {
       async start(caps: Record<string, Caps>) {
         requireFfmpeg();
+        removeLeftovers(finalPath, ctx.log);
         const video = caps.video;
         const { width, height } = video as { width: number; height: number };
         const odd = width % 2 === 1 || height % 2 === 1;
@@ -137,5 +138,29 @@ function writable(folder: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Partial files that an earlier run of this output left when it was SIGKILLed (its pid is gone):
+ * removed, and said so, so that hidden half-files do not pile up beside the outputs (#17).
+ */
+function removeLeftovers(finalPath: string, log: { warn(message: string): void }): void {
+  const stem = basename(finalPath, extname(finalPath));
+  const pattern = /^\.(.+)\.partial-(\d+)(\.[^.]+)$/;
+  for (const name of readdirSync(dirname(finalPath))) {
+    const match = pattern.exec(name);
+    if (!match || match[1] !== stem || match[3] !== extname(finalPath) || alive(Number(match[2]))) continue;
+    rmSync(join(dirname(finalPath), name), { force: true });
+    log.warn(`removed ${join(dirname(finalPath), name)}: a partial file left by an earlier run (pid ${match[2]}) that was killed`);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
