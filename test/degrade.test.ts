@@ -3,6 +3,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../models/paths.js';
+import { requiring } from './requiring.js';
 
 /**
  * The synthetic night degradation (models/kind/train/degrade.py) that every training pair and the
@@ -93,10 +94,9 @@ function degradeStats(): Promise<Stats> {
   return stats;
 }
 
-const title = (name: string) => (missing ? `${name} (skipped: ${python} cannot import numpy and PIL; apt-get install python3-numpy python3-pil)` : name);
-const check = missing ? test.skip : test;
+const check = requiring(!missing, `${python} cannot import numpy and PIL`, 'apt-get install python3-numpy python3-pil');
 
-check(title('degrade darkens linear light to the severity exposure: 10–30 % mild, 2–8 % severe'), async (t) => {
+check('degrade darkens linear light to the severity exposure: 10–30 % mild, 2–8 % severe', async (t) => {
   const { flat, photoLinear } = await degradeStats();
   for (const f of flat) {
     const [lo, hi] = f.severity === 'mild' ? [0.1, 0.3] : [0.02, 0.08];
@@ -111,7 +111,7 @@ check(title('degrade darkens linear light to the severity exposure: 10–30 % mi
   t.true(mean('severe') < mean('mild') / 2.5, 'severe frames are far darker than mild ones');
 });
 
-check(title('degrade casts colour as street light does: red and blue follow the drawn white-balance gains'), async (t) => {
+check('degrade casts colour as street light does: red and blue follow the drawn white-balance gains', async (t) => {
   const { flat } = await degradeStats();
   for (const f of flat.filter((x) => x.severity === 'mild')) {
     t.true(Math.abs(f.mean[0] / f.mean[1] / f.wb[0] - 1) < 0.12, `R/G ${(f.mean[0] / f.mean[1]).toFixed(3)} for gain ${f.wb[0].toFixed(3)}`);
@@ -121,7 +121,7 @@ check(title('degrade casts colour as street light does: red and blue follow the 
   t.true(warm >= 28, `mostly warm (sodium): ${warm} of 32 frames redder than blue`);
 });
 
-check(title('degrade with neutral_wb draws red and blue gains around neutral (1/1.15–1.15) and keeps every other draw'), async (t) => {
+check('degrade with neutral_wb draws red and blue gains around neutral (1/1.15–1.15) and keeps every other draw', async (t) => {
   const { neutral } = await degradeStats();
   for (const f of neutral) {
     for (const gain of [f.wb[0], f.wb[2]]) t.true(gain >= 1 / 1.15 - 1e-9 && gain <= 1.15 + 1e-9, `gain ${gain}`);
@@ -132,7 +132,7 @@ check(title('degrade with neutral_wb draws red and blue gains around neutral (1/
   t.true(warm >= 3 && warm <= 13, `as many cool frames as warm ones: ${warm} of 16 redder than blue`);
 });
 
-check(title('degrade adds Poisson–Gaussian noise: the measured variance follows signal / photons + read²'), async (t) => {
+check('degrade adds Poisson–Gaussian noise: the measured variance follows signal / photons + read²', async (t) => {
   const { flat } = await degradeStats();
   // JPEG removes most of the noise on a flat patch (measured: 10–55 % of the variance is left),
   // so: rank agreement across frames, and never more noise than the sensor model makes.
@@ -147,13 +147,13 @@ check(title('degrade adds Poisson–Gaussian noise: the measured variance follow
   for (const f of flat) t.true(f.varG > f.predictedVarG / 20 && f.varG < f.predictedVarG * 1.2, `variance ${f.varG.toExponential(2)}, model ${f.predictedVarG.toExponential(2)}`);
 });
 
-check(title('degrade is deterministic for a seed and changes with it'), async (t) => {
+check('degrade is deterministic for a seed and changes with it', async (t) => {
   const s = await degradeStats();
   t.true(s.deterministic);
   t.true(s.seedMatters);
 });
 
-check(title('night_pair: lights stay white in the dark frame, so the min-max stretch leaves it dark; the photo is untouched away from them'), async (t) => {
+check('night_pair: lights stay white in the dark frame, so the min-max stretch leaves it dark; the photo is untouched away from them', async (t) => {
   const { pairs } = await degradeStats();
   for (const p of pairs) {
     t.true(p.lights >= 1 && p.lights <= 4);

@@ -9,6 +9,7 @@ import { projectRoot } from '../models/paths.js';
 import { loadModelTable } from '../models/registry.js';
 import { OnnxRuntime } from '../models/runtime/onnx-runtime.js';
 import { cli, cliPath, tempDir } from './helpers.js';
+import { requiring } from './requiring.js';
 
 // Issue #10 part 4: `kind-pipe export` writes a pipeline's KinD enhancement as one ONNX graph; on the
 // same frames it must give what the pipeline itself gives (rgb24: within 1 code value).
@@ -88,6 +89,8 @@ async function compare(onnxFile: string, frames: Map<string, Still>, outFolder: 
   return { codes, unrounded };
 }
 
+const torchTest = requiring(!torchMissing, '/usr/bin/python3 cannot import torch and onnx', 'apt-get install python3-torch python3-onnx (scripts/setup.sh --training)');
+
 const recipes: [string, string[]][] = [
   ['minmax stretch, fixed ratio, official fusion', ['--set', 'norm.mode=minmax', '--set', 'illum.mode=ratio', '--set', 'illum.ratio=2', '--set', 'fuse.mode=official']],
   // smoothing 0: the pipeline's auto ratio then follows each frame alone, as the graph's does.
@@ -98,11 +101,7 @@ const recipes: [string, string[]][] = [
 
 for (const [title, sets] of recipes) {
   const name = `export: the ONNX graph of cctv-night (kind-lite; ${title}) matches the pipeline's own output within 1 code value`;
-  if (torchMissing) {
-    test.skip(`${name} (skipped: /usr/bin/python3 cannot import torch and onnx; apt-get install python3-torch python3-onnx)`, () => {});
-    continue;
-  }
-  test(name, async (t) => {
+  torchTest(name, async (t) => {
     const dir = tempDir('kind-pipe-export-');
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
     const frames = await writeFrames(join(dir, 'in'));
@@ -126,7 +125,7 @@ for (const [title, sets] of recipes) {
   });
 }
 
-(torchMissing ? test.skip : test)('export: a temporal pipeline is exported with a warning that it becomes per-frame minmax', async (t) => {
+torchTest('export: a temporal pipeline is exported with a warning that it becomes per-frame minmax', async (t) => {
   const dir = tempDir('kind-pipe-export-');
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const result = await cli(['export', cctvNight, '--onnx', join(dir, 'night.onnx'), ...lite, '--set', 'illum.mode=auto']);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../models/paths.js';
 import { cliPath, tempDir } from './helpers.js';
+import { requiring } from './requiring.js';
 
 // Issue #4: the kindenhance GStreamer element (gst/) and `kind-pipe serve` (pipeline/serve/), all
 // real: a served pipeline process, gst-launch-1.0 chains with the built element, real sockets.
@@ -14,8 +15,7 @@ const run = promisify(execFile);
 const pluginDir = join(projectRoot, 'dist', 'gst');
 const servePipeline = join(projectRoot, 'examples', 'gstreamer', 'serve.yaml'); // kind-lite throughout
 const hasGst = spawnSync('gst-launch-1.0', ['--version']).status === 0;
-const gstTest = hasGst ? test.serial : test.skip;
-if (!hasGst) console.warn('test/gstreamer.test.ts: SKIPPED: gst-launch-1.0 is not installed. Fix: bash scripts/setup.sh --gstreamer');
+const gstTest = requiring(hasGst, 'gst-launch-1.0 is not installed', 'bash scripts/setup.sh --gstreamer', { serial: true });
 
 test.before(async () => {
   if (hasGst) await run('bash', [join(projectRoot, 'gst', 'build.sh')], { cwd: projectRoot }); // a no-op when built

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../models/paths.js';
 import { OnnxRuntime } from '../models/runtime/onnx-runtime.js';
 import { tempDir } from './helpers.js';
+import { requiring } from './requiring.js';
 
 interface TensorFile {
   file: string;
@@ -25,11 +26,7 @@ function readTensor(dir: string, t: TensorFile): Float32Array {
 
 for (const size of ['385x289', '1x1', '64x2']) {
   const title = `every shipped ONNX network matches its PyTorch definition within 1e-4 at ${size}`;
-  if (torchMissing) {
-    test.skip(`${title} (skipped: ${python} cannot import torch and onnx; apt-get install python3-torch python3-onnx)`, () => {});
-    continue;
-  }
-  test(title, async (t) => {
+  requiring(!torchMissing, `${python} cannot import torch and onnx`, 'apt-get install python3-torch python3-onnx (scripts/setup.sh --training)')(title, async (t) => {
     const dir = tempDir('kind-pipe-parity-');
     execFileSync(python, [join(projectRoot, 'models', 'kind', 'train', 'parity.py'), '--size', size, '--out', dir], { stdio: 'pipe' });
     const manifest = JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8')) as ParityManifest;

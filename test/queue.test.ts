@@ -4,10 +4,10 @@ import test from 'ava';
 import { cli, probe, tempDir } from './helpers.js';
 import { hasRtspServer, killCameras, startCamera } from './rtsp-camera.js';
 import { decodeFrames, hasRedis, killAll, makeKeyframedClip, psnr, RedisServer, until, WorkerProcess, writeTestPipeline } from './queue-fixtures.js';
+import { requiring } from './requiring.js';
 
 // kind-pipe submit/worker/status/cancel against a real redis-server on 127.0.0.1 (issue #19).
-const redisTest = hasRedis ? test.serial : test.skip;
-if (!hasRedis) console.warn('test/queue.test.ts: SKIPPED: redis-server is not installed. Fix: bash scripts/setup.sh --redis');
+const redisTest = requiring(hasRedis, 'redis-server is not installed', 'bash scripts/setup.sh --redis', { serial: true });
 
 test.after.always(() => {
   killAll();
@@ -187,8 +187,7 @@ redisTest('kind-pipe cancel stops a running job within seconds, removes its fold
   t.deepEqual(leftovers(s.dir), []);
 });
 
-const cameraTest = hasRedis && hasRtspServer ? test.serial : test.skip;
-if (hasRedis && !hasRtspServer) console.warn('test/queue.test.ts: SKIPPED the camera job test: GstRtspServer or x264enc missing. Fix: bash scripts/setup.sh --gstreamer');
+const cameraTest = requiring(hasRedis && hasRtspServer, 'the camera job test needs redis-server, GstRtspServer and x264enc', 'bash scripts/setup.sh --redis --gstreamer', { serial: true });
 
 cameraTest('a camera job records in pieces and another worker takes it over within seconds when its worker dies (#19)', async (t) => {
   const s = await setup(t, 2);

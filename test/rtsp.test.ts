@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { projectRoot } from '../models/paths.js';
 import { cli, probe, tempDir, type CliResult } from './helpers.js';
 import { freePort, hasRtspServer, killCameras, startCamera } from './rtsp-camera.js';
+import { requiring } from './requiring.js';
 
 // Issue #4 part 1: source.rtsp against a real RTSP server on 127.0.0.1 (GstRtspServer through
 // Debian's python3-gi, test/fixtures/rtsp-server.py): enhancement, outages and stalls with
@@ -15,8 +16,7 @@ import { freePort, hasRtspServer, killCameras, startCamera } from './rtsp-camera
 const run = promisify(execFile);
 const slowGain = join(projectRoot, 'test', 'fixtures', 'plugins', 'slow-gain');
 const hasServer = hasRtspServer;
-const serverTest = hasServer ? test.serial : test.skip;
-if (!hasServer) console.warn('test/rtsp.test.ts: SKIPPED the tests that need an RTSP server: GstRtspServer or x264enc missing. Fix: bash scripts/setup.sh --gstreamer');
+const serverTest = requiring(hasServer, 'the RTSP test camera needs GstRtspServer and x264enc', 'bash scripts/setup.sh --gstreamer', { serial: true });
 
 const W = 160;
 const H = 90;

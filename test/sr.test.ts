@@ -13,6 +13,7 @@ import { psnr } from '../pipeline/eval/psnr.js';
 import { createContainer } from '../pipeline/container.js';
 import { modelImage } from '../plugins/model-image/model-image.js';
 import { cli, makeClip, probe, sharedData, tempDir } from './helpers.js';
+import { requiring } from './requiring.js';
 
 const run = promisify(execFile);
 const python = '/usr/bin/python3';
@@ -59,10 +60,8 @@ async function degradedPhoto(dir: string): Promise<{ hr: Still; lr: Still; lrFil
 }
 
 const beatsTitle = 'sr-x2 through model.image beats ffmpeg bicubic upscaling in PSNR on a downscaled, JPEG-compressed photo';
-if (!existsSync(photo)) {
-  test.skip(`${beatsTitle} (skipped: ${photo} is absent; it comes with ../shared/data)`, () => {});
-} else {
-  test(beatsTitle, async (t) => {
+{
+  requiring(existsSync(photo), `${photo} is absent`, 'it comes with ../shared/data beside the project')(beatsTitle, async (t) => {
     const dir = tempDir('kind-pipe-sr-');
     const { hr, lr, lrFile } = await degradedPhoto(dir);
     const container = createContainer();
@@ -83,10 +82,8 @@ if (!existsSync(photo)) {
 }
 
 const parityTitle = 'the shipped sr-x2.onnx matches its PyTorch definition within 1e-4 at 67×45';
-if (torchMissing) {
-  test.skip(`${parityTitle} (skipped: ${python} cannot import torch and onnx; scripts/setup.sh --training installs them)`, () => {});
-} else {
-  test(parityTitle, async (t) => {
+{
+  requiring(!torchMissing, `${python} cannot import torch and onnx`, 'scripts/setup.sh --training installs them')(parityTitle, async (t) => {
     const dir = tempDir('kind-pipe-sr-parity-');
     execFileSync(python, [join(projectRoot, 'models', 'sr', 'train', 'parity.py'), '--size', '67x45', '--out', dir], { stdio: 'pipe' });
     const manifest = JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8')) as { onnx: string; tolerance: number; input: { file: string; shape: number[] }; output: { file: string; shape: number[] } };

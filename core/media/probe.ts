@@ -20,6 +20,8 @@ export interface VideoProbe {
   rotation: number;
   hasAudio: boolean;
   pixelFormat: string;
+  /** ffprobe's field_order: 'progressive', 'tt', 'bb', 'tb', 'bt', or 'unknown'. */
+  fieldOrder: string;
 }
 
 interface FfprobeStream {
@@ -31,6 +33,7 @@ interface FfprobeStream {
   nb_frames?: string;
   duration?: string;
   pix_fmt?: string;
+  field_order?: string;
   tags?: Record<string, string>;
   side_data_list?: { rotation?: number }[];
 }
@@ -68,6 +71,7 @@ export async function probeVideo(file: string): Promise<VideoProbe> {
     rotation,
     hasAudio: json.streams?.some((s) => s.codec_type === 'audio') ?? false,
     pixelFormat: video.pix_fmt ?? 'unknown',
+    fieldOrder: video.field_order ?? 'unknown',
   };
 }
 

@@ -45,15 +45,20 @@ export const sourceFile: SourcePlugin = {
     let width = 0;
     let height = 0;
     let fps = 0;
+    let expected: number | undefined;
     return {
       async open(): Promise<Record<string, Caps>> {
         requireFfmpeg();
         const probe = await probeVideo(path);
         ({ width, height, fps } = probe);
+        if (!['progressive', 'unknown'].includes(probe.fieldOrder)) {
+          ctx.log.warn(`${path} is interlaced (field order ${probe.fieldOrder}): moving edges will show combing. Fix: add a node before the enhancement with plugin: ffmpeg.filter, options: { graph: yadif }`);
+        }
         if (probe.variableFrameRate) ctx.log.info(`${path} has a variable frame rate; encoding at its average ${fps.toFixed(3)} fps keeps count and duration`);
         let frameCount = probe.frameCount ?? (Math.round(probe.durationS * fps) || undefined);
         if (frameCount !== undefined && start > 0) frameCount = Math.max(0, Math.round(frameCount - start * fps));
         if (limit > 0) frameCount = Math.min(frameCount ?? limit, limit);
+        expected = frameCount;
         return {
           video: {
             kind: 'video',
@@ -84,6 +89,10 @@ export const sourceFile: SourcePlugin = {
         const code = await decoder.exited;
         if (code !== 0) throw new KindPipeError('input', `ffmpeg could not decode ${path} (exit ${code}) after ${index} frames:\n    ${decoder.stderrTail()}`);
         if (index === 0) throw new KindPipeError('input', `${path} decoded to zero frames. Fix: check that the file has video`);
+        // A cut-off file (a recorder that lost power) decodes without an error, just short.
+        if (expected !== undefined && index < expected * 0.98 - 1) {
+          ctx.log.warn(`${path}: decoded ${index} of the ${expected} frames its header announces; the file looks truncated, and the output holds the ${index} that could be read`);
+        }
       },
       dispose() {
         if (decoder && decoder.child.exitCode === null) decoder.child.kill('SIGKILL');
