@@ -200,3 +200,18 @@ test('a truncated input runs with a warning that says how many of the announced 
   t.truthy(match, result.stderr);
   t.is((await probe(join(dir, 'out.mp4'))).frames, Number(match![1]), 'the output holds what could be read');
 });
+
+test('a model that outputs NaN fails the run naming the node, the frame and the fix, instead of writing black frames (#17)', async (t) => {
+  const dir = tempDir();
+  copyFileSync(await clip, join(dir, 'in.mp4'));
+  writeFileSync(join(dir, 'nan.yaml'), `version: 1
+nodes:
+  - { id: decode, plugin: source.file, options: { path: in.mp4 } }
+  - { id: enhance, plugin: model.image, inputs: { video: decode }, options: { path: ${join(projectRoot, 'test', 'fixtures', 'models', 'broken-nan.onnx')} } }
+  - { id: encode, plugin: sink.file, inputs: { video: enhance }, options: { path: out.mp4, preset: ultrafast } }
+`);
+  const result = await cli(['run', join(dir, 'nan.yaml')], { cwd: dir });
+  t.is(result.code, 1, result.stderr);
+  t.regex(result.stderr, /model\.image 'enhance': the model gave 9216 of 9216 values NaN or infinite on frame 0\. Fix: check the ONNX file/);
+  t.false(exists(join(dir, 'out.mp4')));
+});

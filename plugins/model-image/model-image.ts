@@ -161,9 +161,15 @@ export const modelImage: StagePlugin = {
           }
         }
         const result = new Uint8Array(sum.length);
+        let broken = 0;
         for (let i = 0; i < sum.length; i++) {
           const value = sum[i] / weight[(i / 3) | 0];
+          if (value !== value || value === Infinity || value === -Infinity) broken++;
           result[i] = value <= 0 ? 0 : value >= 1 ? 255 : Math.round(value * 255);
+        }
+        // NaN would pass as black and Inf as white: a broken model must not look like a dark scene (#17).
+        if (broken > 0) {
+          throw new KindPipeError('model', `model.image '${ctx.nodeId}': the model gave ${broken} of ${sum.length} values NaN or infinite on frame ${frame.index}. Fix: check the ONNX file (a broken export, or a model that expects another range: range is ${contract.range})`);
         }
         return { video: { ...videoFrame(frame, result), width: outWidth, height: height * scale } };
       },
