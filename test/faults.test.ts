@@ -215,3 +215,21 @@ nodes:
   t.regex(result.stderr, /model\.image 'enhance': the model gave 9216 of 9216 values NaN or infinite on frame 0\. Fix: check the ONNX file/);
   t.false(exists(join(dir, 'out.mp4')));
 });
+
+test('an inline plugin that hangs in process() fails the run after its timeout, naming the plugin and the frame, and leaves no output (#17)', async (t) => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'p.yaml'), `version: 1
+plugins:
+  - { from: ${join(projectRoot, 'test', 'fixtures', 'plugins', 'misbehave')}, host: inline, timeout: 1 }
+nodes:
+  - { id: decode, plugin: source.file, options: { path: ${await clip} } }
+  - { id: bad, plugin: fixture.misbehave, inputs: { video: decode }, options: { fault: hang, at: 3 } }
+  - { id: encode, plugin: sink.file, inputs: { video: bad }, options: { path: ${join(dir, 'out.mp4')}, preset: ultrafast } }
+`);
+  const started = Date.now();
+  const result = await cli(['run', join(dir, 'p.yaml')]);
+  t.is(result.code, 1, result.stderr);
+  t.regex(result.stderr, /plugin 'fixture-misbehave' \(node 'bad', stage 'fixture\.misbehave'\) did not return frame 3 within 1 s \(hung\)/);
+  t.true(Date.now() - started < 20_000);
+  t.deepEqual(readdirSync(dir), ['p.yaml'], 'no output, no partial file');
+});

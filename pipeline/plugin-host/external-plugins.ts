@@ -67,7 +67,7 @@ export async function loadExternalPlugins(spec: GraphSpec, builtins: ReadonlyMap
       continue;
     }
     for (const p of activation.plugins) {
-      table.set(p.id, p.role === 'stage' ? guardedPlugin(p, m.name) : p);
+      table.set(p.id, p.role === 'stage' ? guardedPlugin(p, m.name, undefined, m.host === 'isolated' ? undefined : m.timeout) : p); // isolated stages time their requests themselves
       origin.set(p.id, plugin);
     }
   }
@@ -88,7 +88,7 @@ export async function loadExternalPlugins(spec: GraphSpec, builtins: ReadonlyMap
       if (node.plugin.role !== 'stage') throw new KindPipeError('plugin', `node '${node.id}': only stages run on worker threads`);
       if (plugin.manifest.host === 'isolated') return node.plugin.create(ctx);
       const inner = new WorkerStage(node, ctx, { entry: plugin.entry, folder: plugin.folder, manifest: plugin.manifest });
-      return new GuardedStage(inner, node.plugin, plugin.manifest.name, ctx);
+      return new GuardedStage(inner, node.plugin, plugin.manifest.name, ctx, plugin.manifest.timeout);
     },
   };
 }

@@ -7,6 +7,8 @@ import type { Stage, StageContext, StagePlugin } from '../../core/stage/plugin.j
  * Wraps a stage from an external plugin: its errors name the plugin, and every frame it returns
  * must match the caps it negotiated (size, channels, element type and byte count), so a plugin
  * that returns a frame of the wrong size fails the run at that frame instead of corrupting it.
+ * With `deadlineS` (inline plugins: the manifest's `timeout`), a process() that never returns
+ * fails the run naming the plugin and the frame, instead of holding it forever (#17).
  */
 export class GuardedStage implements Stage {
   private outputCaps: Record<string, Caps> = {};
@@ -16,6 +18,7 @@ export class GuardedStage implements Stage {
     private readonly plugin: StagePlugin,
     private readonly owner: string,
     private readonly ctx: StageContext,
+    private readonly deadlineS?: number,
   ) {}
 
   private get who(): string {
@@ -34,10 +37,16 @@ export class GuardedStage implements Stage {
   async process(inputs: FrameSet): Promise<FrameSet> {
     const index = Object.values(inputs)[0]?.index;
     let outputs: FrameSet;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      outputs = await this.inner.process(inputs);
+      const work = this.inner.process(inputs);
+      outputs = this.deadlineS === undefined ? await work : await Promise.race([work, new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new KindPipeError('plugin', `${this.who} did not return frame ${index} within ${this.deadlineS} s (hung). Fix: look at the plugin's process(), or raise its timeout (kindPipe.timeout, or timeout: in the pipeline's plugins entry)`)), this.deadlineS! * 1000);
+      })]);
     } catch (error) {
       throw this.named(error, `failed on frame ${index}`);
+    } finally {
+      clearTimeout(timer);
     }
     for (const [port, caps] of Object.entries(this.outputCaps)) {
       const frame = outputs?.[port];
@@ -72,6 +81,6 @@ function mismatch(frame: Frame, caps: Caps): string | undefined {
 }
 
 /** The same plugin, each stage it creates wrapped in a GuardedStage. */
-export function guardedPlugin(plugin: StagePlugin, owner: string, create: StagePlugin['create'] = plugin.create.bind(plugin)): StagePlugin {
-  return { ...plugin, create: (ctx) => new GuardedStage(create(ctx), plugin, owner, ctx) };
+export function guardedPlugin(plugin: StagePlugin, owner: string, create: StagePlugin['create'] = plugin.create.bind(plugin), deadlineS?: number): StagePlugin {
+  return { ...plugin, create: (ctx) => new GuardedStage(create(ctx), plugin, owner, ctx, deadlineS) };
 }
