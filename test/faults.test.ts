@@ -233,3 +233,29 @@ nodes:
   t.true(Date.now() - started < 20_000);
   t.deepEqual(readdirSync(dir), ['p.yaml'], 'no output, no partial file');
 });
+
+test('SIGTERM stops a run whose stage never returns within the stated deadline, exit 130 (#17)', async (t) => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'p.yaml'), `version: 1
+plugins:
+  - { from: ${join(projectRoot, 'test', 'fixtures', 'plugins', 'misbehave')}, host: inline, timeout: 600 }
+nodes:
+  - { id: decode, plugin: source.file, options: { path: ${await clip} } }
+  - { id: bad, plugin: fixture.misbehave, inputs: { video: decode }, options: { fault: hang, at: 3 } }
+  - { id: encode, plugin: sink.file, inputs: { video: bad }, options: { path: ${join(dir, 'out.mp4')}, preset: ultrafast } }
+`);
+  let signalled = 0;
+  const result = await cli(['run', join(dir, 'p.yaml')], {
+    onStderr: (text, kill) => {
+      if (!signalled && text.includes("fault 'hang' at frame 3")) {
+        signalled = Date.now();
+        kill('SIGTERM');
+      }
+    },
+  });
+  t.true(signalled > 0, result.stderr);
+  t.is(result.code, 130, result.stderr);
+  const took = (Date.now() - signalled) / 1000;
+  t.true(took < 15 + 5, `stopped ${took.toFixed(1)} s after SIGTERM (deadline 15 s)`);
+  t.false(exists(join(dir, 'out.mp4')));
+});

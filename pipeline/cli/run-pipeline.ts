@@ -9,6 +9,9 @@ import { WorkerStage } from '../worker/worker-stage.js';
 import { exitCodes } from './exit-codes.js';
 import { liveText, type LogFormat, type Reporter } from './reporter.js';
 
+/** Seconds a stopped run (SIGTERM, Ctrl-C) may take to remove its partial output before it quits anyway. */
+export const stopDeadlineS = 15;
+
 /**
  * Runs a built graph as `kind-pipe run` and `kind-pipe filter` do: heavy stages on worker threads,
  * progress and the closing summary on stderr (a bar, or JSON lines with `--log json`), Ctrl-C or
@@ -28,6 +31,14 @@ export async function runPipeline(
   const live = graph.nodes.some((n) => n.plugin.role === 'source' && n.plugin.live);
   let interrupts = 0;
   let lingering = false; // every output is complete; a preview stays up (Sink.linger)
+  let hardStop: NodeJS.Timeout | undefined;
+  /** A stop that a stuck stage keeps from finishing still ends the process (#17): see stopDeadlineS. */
+  const armHardStop = () => {
+    hardStop ??= setTimeout(() => {
+      reporter.warn(`the run did not stop within ${stopDeadlineS} s (a stage does not return); quitting. A hidden partial file is removed by the next run of the same output`);
+      process.exit(exitCodes.interrupted);
+    }, stopDeadlineS * 1000);
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     if (lingering) {
       if (stop.signal.aborted) process.exit(exitCodes.interrupted);
@@ -42,29 +53,35 @@ export async function runPipeline(
     }
     if (++interrupts > (live ? 3 : 1)) process.exit(exitCodes.interrupted);
     reporter.warn(`${signal}: stopping; removing partial output (press Ctrl-C again to quit at once)`);
+    armHardStop();
     stop.abort(new KindPipeError('cancelled', `stopped by ${signal}`));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   reporter.event('start', { pipeline: file, nodes: graph.nodes.map((n) => n.id) });
   const progressFeed = createProgressFeed(); // the run's counters, for plugins that show them (sink.preview)
-  const result = await runGraph(graph, {
-    log: reporter,
-    signal: stop.signal,
-    finish: finish.signal,
-    get: <T>(token: symbol) => (token === ProgressFeed ? (progressFeed as T) : services.get<T>(token)),
-    onProgress: (p) => {
-      reporter.progress(p);
-      progressFeed.publish(p);
-    },
-    onLinger: () => (lingering = true),
-    createWorkerStage: (node, ctx) => external?.createWorkerStage(node, ctx) ?? new WorkerStage(node, ctx),
-    onNegotiated: (caps) => {
-      for (const node of graph.nodes) {
-        for (const [port, c] of Object.entries(caps.get(node.id) ?? {})) reporter.debug(`${node.id}.${port}: ${c.kind} ${c.width}×${c.height}`);
-      }
-    },
-  });
+  let result: RunResult;
+  try {
+    result = await runGraph(graph, {
+      log: reporter,
+      signal: stop.signal,
+      finish: finish.signal,
+      get: <T>(token: symbol) => (token === ProgressFeed ? (progressFeed as T) : services.get<T>(token)),
+      onProgress: (p) => {
+        reporter.progress(p);
+        progressFeed.publish(p);
+      },
+      onLinger: () => (lingering = true),
+      createWorkerStage: (node, ctx) => external?.createWorkerStage(node, ctx) ?? new WorkerStage(node, ctx),
+      onNegotiated: (caps) => {
+        for (const node of graph.nodes) {
+          for (const [port, c] of Object.entries(caps.get(node.id) ?? {})) reporter.debug(`${node.id}.${port}: ${c.kind} ${c.width}×${c.height}`);
+        }
+      },
+    });
+  } finally {
+    clearTimeout(hardStop);
+  }
   reporter.endProgress();
   const perStage = Object.entries(result.msPerFrame).map(([id, ms]) => `${id} ${ms.toFixed(1)}`).join(', ');
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
