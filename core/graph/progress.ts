@@ -1,3 +1,4 @@
+import type { OutputRecord } from '../stage/plugin.js';
 import type { FlowCounts } from './flow-gate.js';
 
 /** A live source's counters: what its flow gate did with each frame, and how often it reconnected. */
@@ -20,6 +21,8 @@ export interface Progress {
 export interface RunResult {
   frames: number;
   outputs: string[];
+  /** Per sink node that completed a file and can say how (Sink.provenance). */
+  records: Record<string, OutputRecord & { output: string }>;
   elapsedS: number;
   /** Mean milliseconds of work per frame, per node (process/write/decode time only, not waiting). */
   msPerFrame: Record<string, number>;

@@ -321,13 +321,18 @@ async function stream(
     }
   }
   const outputs: string[] = [];
+  const records: RunResult['records'] = {};
   for (const instance of instances.values()) {
-    if (instance.role === 'sink') outputs.push(await instance.impl.finish());
+    if (instance.role !== 'sink') continue;
+    const output = await instance.impl.finish();
+    outputs.push(output);
+    const record = instance.impl.provenance?.();
+    if (record) records[instance.node.id] = { output, ...record };
   }
   const frames = entered;
   const msPerFrame: Record<string, number> = {};
   for (const [id, ms] of busyMs) msPerFrame[id] = frames > 0 ? ms / frames : 0;
-  return { frames, outputs, elapsedS: (performance.now() - started) / 1000, msPerFrame, live: liveCounts() };
+  return { frames, outputs, records, elapsedS: (performance.now() - started) / 1000, msPerFrame, live: liveCounts() };
 }
 
 /**

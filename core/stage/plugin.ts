@@ -80,12 +80,26 @@ export interface Sink {
   /** The run failed or was stopped: leave nothing half-written. */
   abort(): Promise<void>;
   /**
+   * After `finish`: how the output was written, for its provenance manifest (kind-pipe verify):
+   * the exact encoder command, and the option values that an 'auto' resolved to on this machine,
+   * which a re-run must pin to write the same bits.
+   */
+  provenance?(): OutputRecord;
+  /**
    * After every sink has finished, so every output is complete: stay up a while (a preview's last
    * look at the ended stream) until done or until `signal` aborts, then release what `finish` kept
    * open. Always called after a successful `finish` (with `signal` already aborted if the run was
    * stopped meanwhile). An interrupt here ends the run normally; nothing is removed.
    */
   linger?(signal: AbortSignal): Promise<void>;
+}
+
+/** What a sink says about an output it completed (see `Sink.provenance`). */
+export interface OutputRecord {
+  /** The encoder's command line, program first. */
+  command?: readonly string[];
+  /** Options whose 'auto' resolved to a machine-dependent value, as a re-run must set them. */
+  pins?: Record<string, string | number>;
 }
 
 export interface SourcePlugin extends PluginBase {

@@ -20,11 +20,16 @@ import { runEvalCommand } from '../eval/run-eval.js';
 import { runFilterCommand } from '../filter/filter-command.js';
 import { runPipeline } from './run-pipeline.js';
 import { enableFrameCollection } from '../../core/util/collect-frames.js';
+import { writeRunManifests } from '../provenance/run-manifest.js';
+import { loadSigningKey } from '../provenance/signing.js';
 
 const usage = `kind-pipe — low-light enhancement of night CCTV video with KinD
 
 usage:
-  kind-pipe run FILE [--set KEY=VALUE]... [--log text|json] [--no-clobber]   --no-clobber: refuse to replace an existing output
+  kind-pipe run FILE [--set KEY=VALUE]... [--log text|json] [--no-clobber] [--sign-key KEY] [--no-manifest]
+                     writes OUTPUT.provenance.json beside each video output (docs/provenance.md), signed with --sign-key
+  kind-pipe verify OUTPUT [--key SIGNER.pub] [--deep] [--rerun ORIGINAL]   check an output against its manifest
+  kind-pipe keys generate [--out NAME]            an Ed25519 key pair for --sign-key
   kind-pipe filter FILE [--set KEY=VALUE]... [--log text|json]   y4m on stdin → FILE's stages → y4m on stdout (docs/ffmpeg.md)
   kind-pipe serve --socket PATH FILE [--set KEY=VALUE]...  FILE's stages for the kindenhance GStreamer element (examples/gstreamer/)
   kind-pipe export FILE --onnx OUT.onnx [--set KEY=VALUE]...   the KinD part as one ONNX graph for dnn_processing/nvinfer/OpenVINO
@@ -54,10 +59,12 @@ interface Args {
   log: LogFormat;
   json: boolean;
   noClobber: boolean;
+  signKey?: string;
+  manifest: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { positional: [], sets: [], log: 'text', json: false, noClobber: false };
+  const args: Args = { positional: [], sets: [], log: 'text', json: false, noClobber: false, manifest: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -72,6 +79,8 @@ function parseArgs(argv: string[]): Args {
       args.log = format;
     } else if (arg === '--json') args.json = true;
     else if (arg === '--no-clobber') args.noClobber = true;
+    else if (arg === '--sign-key' || arg.startsWith('--sign-key=')) args.signKey = value();
+    else if (arg === '--no-manifest') args.manifest = false;
     else if (arg === '--help' || arg === '-h') args.command = 'help';
     else if (arg === '--version') args.command = 'version';
     else if (arg.startsWith('-')) throw new KindPipeError('usage', `unknown flag ${arg}\n\n${usage}`);
@@ -99,6 +108,8 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'submit') return (await import('../queue/submit-command.js')).runSubmitCommand(argv.slice(1)); // BullMQ on Redis (docs/scale-out.md)
   if (argv[0] === 'worker') return (await import('../queue/worker-command.js')).runWorkerCommand(argv.slice(1));
   if (argv[0] === 'status' || argv[0] === 'cancel') return (await import('../queue/status-command.js')).runStatusCommand(argv.slice(1), argv[0]);
+  if (argv[0] === 'verify') return (await import('../provenance/verify-command.js')).runVerifyCommand(argv.slice(1)); // docs/provenance.md
+  if (argv[0] === 'keys') return (await import('../provenance/keys-command.js')).runKeysCommand(argv.slice(1));
   if (argv[0] === 'export') return (await import('../export/export-command.js')).runExportCommand(argv.slice(1)); // one ONNX graph (docs/ffmpeg.md)
   const args = parseArgs(argv);
   const reporter = new Reporter(args.log);
@@ -158,13 +169,19 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'run': {
       const file = needFile();
+      const signKey = args.signKey ? loadSigningKey(args.signKey) : undefined; // a bad key fails before any work
+      if (signKey && !args.manifest) throw new KindPipeError('usage', '--sign-key signs the provenance manifest, which --no-manifest turns off. Fix: drop one of them');
       const spec = loadPipeline(file, args.sets);
       const external = await loadExternalPlugins(spec, plugins(), reporter);
       try {
         const graph = buildGraph(spec, external.table, services);
         if (args.noClobber) refuseExistingOutputs(graph);
+        const startedAt = new Date();
         const result = await runPipeline(graph, file, services, reporter, args.log, external);
+        const manifests = args.manifest ? await writeRunManifests({ graph, spec, services, sets: args.sets, result, startedAt, signKey }) : [];
+        for (const path of manifests) reporter.event('provenance', { manifest: path, signed: signKey !== undefined });
         if (args.log === 'text') {
+          if (manifests.length > 0) process.stderr.write(`provenance: ${manifests.join(', ')}${signKey ? ' (signed)' : ''}\n`);
           for (const output of result.outputs) if (output !== '-') process.stdout.write(`${output}\n`); // '-': the y4m went to stdout
         }
       } finally {
@@ -173,7 +190,7 @@ async function main(argv: string[]): Promise<number> {
       return exitCodes.ok;
     }
     default: {
-      const guess = closest(args.command, ['run', 'filter', 'export', 'serve', 'submit', 'worker', 'status', 'cancel', 'validate', 'plugins', 'plugin', 'describe', 'models', 'eval']);
+      const guess = closest(args.command, ['run', 'verify', 'keys', 'filter', 'export', 'serve', 'submit', 'worker', 'status', 'cancel', 'validate', 'plugins', 'plugin', 'describe', 'models', 'eval']);
       throw new KindPipeError('usage', `unknown command '${args.command}'${guess ? `; did you mean '${guess}'?` : ''}\n\n${usage}`);
     }
   }

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../models/paths.js';
 import type { FileJobData, SegmentResult } from './job-data.js';
-import { hashFile } from './pipeline-file.js';
+import { hashFile } from '../../core/util/hash.js';
 
 /** Where a joined output's manifest goes: beside it. */
 export function manifestPath(output: string): string {

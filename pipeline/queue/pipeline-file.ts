@@ -1,11 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { sha256 } from '../../core/util/hash.js';
 import type { PipelineCopy } from './job-data.js';
-
-export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex');
-}
 
 /** The pipeline as the submitter read it. */
 export function pipelineCopy(file: string): PipelineCopy {
@@ -30,11 +26,4 @@ export function pipelineOnThisMachine(copy: PipelineCopy, workDir: string): stri
     renameSync(temp, local);
   }
   return local;
-}
-
-/** sha256 of a file, streamed (segment and output files are large). */
-export async function hashFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

@@ -4,7 +4,8 @@ import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { cancelReason } from './cancel-flag.js';
 import type { SegmentJobData, SegmentProgress, SegmentResult } from './job-data.js';
-import { hashFile, pipelineOnThisMachine } from './pipeline-file.js';
+import { hashFile } from '../../core/util/hash.js';
+import { pipelineOnThisMachine } from './pipeline-file.js';
 import { runChild } from './run-child.js';
 
 /** Exit codes of `kind-pipe run` that no retry can mend: a wrong pipeline or a bad input. */

@@ -23,7 +23,7 @@ export interface ChildOutcome {
  * output removed); if the worker dies, segment-guard stops it too.
  */
 export function runChild(file: string, sets: readonly string[], cwd: string, onProgress: (p: Progress) => void, signal: AbortSignal): Promise<ChildOutcome> {
-  const args = ['run', file, ...sets.flatMap((s) => ['--set', s]), '--log', 'json'];
+  const args = ['run', file, ...sets.flatMap((s) => ['--set', s]), '--log', 'json', '--no-manifest']; // the join writes the file's manifest
   const child = fork(cliMain, args, {
     cwd: existsSync(cwd) ? cwd : dirname(file),
     execArgv: ['--import', guard],

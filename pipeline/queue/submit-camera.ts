@@ -6,7 +6,7 @@ import type { BuiltGraph } from '../../core/graph/built-graph.js';
 import { probeRtsp } from '../../plugins/source-rtsp/rtsp-probe.js';
 import type { CameraJobData, PipelineCopy } from './job-data.js';
 import { cameraQueue, queuePrefix } from './names.js';
-import { sha256 } from './pipeline-file.js';
+import { sha256 } from '../../core/util/hash.js';
 import { onlyNode } from './submit-plan.js';
 
 /**

@@ -12,6 +12,7 @@
  * ```
  */
 import { accessSync, constants, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Caps } from '../../core/caps.js';
 import { KindPipeError } from '../../core/errors.js';
@@ -39,6 +40,7 @@ export const sinkFile: SinkPlugin = {
     },
     pix_fmt: { type: 'string', description: 'encoded pixel format (auto: yuv420p, or yuv444p for odd sizes)', default: 'auto', enum: ['auto', 'yuv420p', 'yuv444p'] },
     audio: { type: 'string', description: "copy the source's audio, or drop it", default: 'copy', enum: ['copy', 'none'] },
+    threads: { type: 'integer', description: 'encoder threads (0 = one per core). The count changes the encoded bits: provenance records it so kind-pipe verify --rerun can pin it', default: 0, min: 0, max: 64 },
     skip: { type: 'integer', description: 'leading frames received but not encoded: the warm-up of temporal stages before a segment (kind-pipe submit sets it)', default: 0, min: 0 },
   },
   inputs: [{ name: 'video', accepts: { kind: 'video', fixedSize: true }, description: 'frames to encode' }],
@@ -62,6 +64,8 @@ export const sinkFile: SinkPlugin = {
     const finalPath = resolve(String(ctx.options.path));
     const tempPath = join(dirname(finalPath), `.${basename(finalPath, extname(finalPath))}.partial-${process.pid}${extname(finalPath)}`);
     let encoder: Tool | undefined;
+    let command: string[] = [];
+    const threads = Number(ctx.options.threads) || availableParallelism();
     const skip = Number(ctx.options.skip);
     let received = 0;
     let written = 0;
@@ -87,10 +91,11 @@ export const sinkFile: SinkPlugin = {
         if (audioFrom) args.push('-i', ffmpegFile(audioFrom), '-map', '0:v:0', '-map', '1:a?', '-c:a', 'copy');
         else args.push('-map', '0:v:0');
         args.push('-c:v', ctx.options.codec === 'h265' ? 'libx265' : 'libx264', '-crf', String(ctx.options.crf), '-preset', String(ctx.options.preset));
-        args.push('-pix_fmt', pixFmt);
+        args.push('-pix_fmt', pixFmt, '-threads', String(threads));
         if (ctx.options.codec === 'h265') args.push('-tag:v', 'hvc1', '-x265-params', 'log-level=error');
         if (['.mp4', '.mov', '.m4v'].includes(extname(finalPath).toLowerCase())) args.push('-movflags', '+faststart');
         args.push(ffmpegFile(tempPath));
+        command = [ffmpegPath, ...args.slice(0, -1), ffmpegFile(finalPath)]; // as written, but under the final name
         encoder = startTool(ffmpegPath, args, 'pipe');
         encoder.child.stdin!.on('error', () => undefined); // reported through the exit code
       },
@@ -121,6 +126,7 @@ export const sinkFile: SinkPlugin = {
         renameSync(tempPath, finalPath);
         return finalPath;
       },
+      provenance: () => ({ command, pins: { threads } }),
       async abort() {
         if (encoder && encoder.child.exitCode === null) {
           encoder.child.kill('SIGKILL');
