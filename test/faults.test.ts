@@ -216,18 +216,24 @@ nodes:
   t.false(exists(join(dir, 'out.mp4')));
 });
 
-test('an inline plugin that hangs in process() fails the run after its timeout, naming the plugin and the frame, and leaves no output (#17)', async (t) => {
-  const dir = tempDir();
-  writeFileSync(join(dir, 'p.yaml'), `version: 1
+/** decode → the misbehave fixture plugin (fails at frame 3 as `fault` says) → encode to out.mp4, in `dir`. */
+async function misbehaving(dir: string, o: { host: 'inline' | 'isolated'; timeout?: number; fault: string; worker?: boolean }): Promise<string> {
+  const file = join(dir, 'p.yaml');
+  writeFileSync(file, `version: 1
 plugins:
-  - { from: ${join(projectRoot, 'test', 'fixtures', 'plugins', 'misbehave')}, host: inline, timeout: 1 }
+  - { from: ${join(projectRoot, 'test', 'fixtures', 'plugins', 'misbehave')}, host: ${o.host}${o.timeout ? `, timeout: ${o.timeout}` : ''} }
 nodes:
   - { id: decode, plugin: source.file, options: { path: ${await clip} } }
-  - { id: bad, plugin: fixture.misbehave, inputs: { video: decode }, options: { fault: hang, at: 3 } }
+  - { id: bad, plugin: fixture.misbehave, inputs: { video: decode }, options: { fault: ${o.fault}, at: 3 }${o.worker ? ', worker: true' : ''} }
   - { id: encode, plugin: sink.file, inputs: { video: bad }, options: { path: ${join(dir, 'out.mp4')}, preset: ultrafast } }
 `);
+  return file;
+}
+
+test('an inline plugin that hangs in process() fails the run after its timeout, naming the plugin and the frame, and leaves no output (#17)', async (t) => {
+  const dir = tempDir();
   const started = Date.now();
-  const result = await cli(['run', join(dir, 'p.yaml')]);
+  const result = await cli(['run', await misbehaving(dir, { host: 'inline', timeout: 1, fault: 'hang' })]);
   t.is(result.code, 1, result.stderr);
   t.regex(result.stderr, /plugin 'fixture-misbehave' \(node 'bad', stage 'fixture\.misbehave'\) did not return frame 3 within 1 s \(hung\)/);
   t.true(Date.now() - started < 20_000);
@@ -236,16 +242,8 @@ nodes:
 
 test('SIGTERM stops a run whose stage never returns within the stated deadline, exit 130 (#17)', async (t) => {
   const dir = tempDir();
-  writeFileSync(join(dir, 'p.yaml'), `version: 1
-plugins:
-  - { from: ${join(projectRoot, 'test', 'fixtures', 'plugins', 'misbehave')}, host: inline, timeout: 600 }
-nodes:
-  - { id: decode, plugin: source.file, options: { path: ${await clip} } }
-  - { id: bad, plugin: fixture.misbehave, inputs: { video: decode }, options: { fault: hang, at: 3 } }
-  - { id: encode, plugin: sink.file, inputs: { video: bad }, options: { path: ${join(dir, 'out.mp4')}, preset: ultrafast } }
-`);
   let signalled = 0;
-  const result = await cli(['run', join(dir, 'p.yaml')], {
+  const result = await cli(['run', await misbehaving(dir, { host: 'inline', timeout: 600, fault: 'hang' })], {
     onStderr: (text, kill) => {
       if (!signalled && text.includes("fault 'hang' at frame 3")) {
         signalled = Date.now();
@@ -258,4 +256,19 @@ nodes:
   const took = (Date.now() - signalled) / 1000;
   t.true(took < 15 + 5, `stopped ${took.toFixed(1)} s after SIGTERM (deadline 15 s)`);
   t.false(exists(join(dir, 'out.mp4')));
+});
+
+test('a plugin that calls process.exit fails the run with exit 1 naming it, inline, on a worker thread or isolated, and leaves no output (#17)', async (t) => {
+  const cases = [
+    { host: 'inline' as const, worker: false, message: /plugin 'fixture-misbehave' called process\.exit\(3\), which would end kind-pipe in the middle of the run\. Fix: throw an Error/ },
+    { host: 'inline' as const, worker: true, message: /plugin 'fixture-misbehave' \(node 'bad', stage 'fixture\.misbehave'\) failed on frame 3: .*worker thread exited \(code 3\)/ },
+    { host: 'isolated' as const, worker: false, message: /plugin 'fixture-misbehave' \(node 'bad', stage 'fixture\.misbehave'\) failed on frame 3: crashed: its host process .* exited with code 3/ },
+  ];
+  for (const c of cases) {
+    const dir = tempDir();
+    const result = await cli(['run', await misbehaving(dir, { host: c.host, fault: 'exit', worker: c.worker })]);
+    t.is(result.code, 1, `${c.host}${c.worker ? ' worker' : ''}: ${result.stderr}`);
+    t.regex(result.stderr, c.message);
+    t.deepEqual(readdirSync(dir), ['p.yaml'], 'no output, no partial file');
+  }
 });

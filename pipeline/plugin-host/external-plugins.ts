@@ -13,6 +13,7 @@ import { WorkerStage } from '../worker/worker-stage.js';
 import { discoverPlugins } from './discover.js';
 import type { DiscoveredPlugin } from './discovered-plugin.js';
 import { activateInHost } from './activate-in-host.js';
+import { guardProcessExit } from './exit-guard.js';
 import { GuardedStage, guardedPlugin } from './guarded-stage.js';
 
 /** The plugins one pipeline can use: the built-ins plus the external plugins its nodes activated. */
@@ -49,6 +50,7 @@ export async function loadExternalPlugins(spec: GraphSpec, builtins: ReadonlyMap
     let activation: Activation;
     if (m.host === 'isolated') activation = await activateInHost(plugin, log);
     else {
+      guardProcessExit(plugin.folder, m.name);
       activation = await activatePlugin(m, plugin.folder, () => import(pathToFileURL(plugin.entry).href), prefixedLogger(log, m.name));
     }
     if (!activation.ok) {
