@@ -39,7 +39,31 @@ export async function openNetwork(ctx: StageContext, role: string): Promise<Mode
       { model: id, trained: false },
     );
   }
-  return registry.open(id, role, runtimeOptions(ctx.options));
+  return finiteOutputs(await registry.open(id, role, runtimeOptions(ctx.options)), `node '${ctx.nodeId}' (model '${id}', network ${role})`);
+}
+
+/**
+ * A session whose float outputs are checked: NaN would reach the picture as black and Inf as white,
+ * so a broken or mis-exported network must fail the run instead of looking like a dark scene (#17).
+ */
+export function finiteOutputs(session: ModelSession, where: string): ModelSession {
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    dispose: () => session.dispose(),
+    async run(feeds) {
+      const outputs = await session.run(feeds);
+      for (const [name, tensor] of Object.entries(outputs)) {
+        if (!(tensor.data instanceof Float32Array)) continue;
+        let broken = 0;
+        for (const v of tensor.data) if (!Number.isFinite(v)) broken++;
+        if (broken > 0) {
+          throw new KindPipeError('model', `${where}: output '${name}' holds ${broken} of ${tensor.data.length} values NaN or infinite. Fix: restore the weights (git checkout -- models/), or re-export the network`);
+        }
+      }
+      return outputs;
+    },
+  };
 }
 
 export function runtimeOptions(options: Options): RuntimeOptions {
