@@ -17,6 +17,11 @@ export type Options = Record<string, OptionValue>;
 export interface OptionProblem {
   option: string;
   message: string;
+  /**
+   * A missing or unreadable input file, or an output that cannot be written: the run exits 3 or 4
+   * (the documented codes) when every problem found is of that one kind; otherwise 2.
+   */
+  kind?: 'input' | 'output';
 }
 
 export function describeSpec(spec: OptionSpec): string {

@@ -161,6 +161,7 @@ function applyOverrides(nodes: NodeSpec[], overrides: Overrides, setLocations: M
     if (eq <= 0) throw new KindPipeError('usage', `--set ${override}: expected KEY=VALUE, e.g. --set input=night.mp4 or --set illum.ratio=4`);
     const key = override.slice(0, eq);
     const value = override.slice(eq + 1);
+    if ((key === 'input' || key === 'output') && value === '') throw new KindPipeError('usage', `--set ${key}= is empty. Fix: give a path, e.g. --set ${key}=${key === 'input' ? 'night.mp4' : 'night-enhanced.mp4'}`);
     let index: number;
     let option: string;
     if (key === 'input' || key === 'output') {
@@ -176,7 +177,10 @@ function applyOverrides(nodes: NodeSpec[], overrides: Overrides, setLocations: M
       const nodeId = dot > 0 ? key.slice(0, dot) : '';
       option = key.slice(dot + 1);
       index = nodes.findIndex((n) => n.id === nodeId);
-      if (dot <= 0 || index < 0) {
+      if (dot <= 0) {
+        throw new KindPipeError('usage', `--set ${override}: '${key}' is not input, output or NODE.OPTION. Fix: e.g. --set ${nodes[0]?.id ?? 'node'}.${key}=${value}${topLevelKeys.includes(key as (typeof topLevelKeys)[number]) ? ` (the file's own '${key}:' cannot be set from the command line: edit the file)` : ''}`);
+      }
+      if (index < 0) {
         const guess = closest(nodeId, nodes.map((n) => n.id));
         throw new KindPipeError(
           'usage',

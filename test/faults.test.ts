@@ -65,7 +65,7 @@ test('an output path that is an existing folder is refused before any frame is p
   const dir = tempDir();
   mkdirSync(join(dir, 'out.mp4'));
   const result = await cli(['run', copyPipeline(dir), '--set', `input=${await clip}`, '--set', `output=${join(dir, 'out.mp4')}`]);
-  t.is(result.code, 2, result.stderr);
+  t.is(result.code, 4, result.stderr); // the output cannot be written
   t.regex(result.stderr, /output .*out\.mp4 is an existing folder\. Fix: name a file/);
   t.notRegex(result.stderr, /frame/);
 });
@@ -271,4 +271,15 @@ test('a plugin that calls process.exit fails the run with exit 1 naming it, inli
     t.regex(result.stderr, c.message);
     t.deepEqual(readdirSync(dir), ['p.yaml'], 'no output, no partial file');
   }
+});
+
+test('input and output names that look like an option, a protocol or hold spaces and accents are read as files (#17)', async (t) => {
+  const dir = tempDir();
+  for (const [input, output] of [['-night.mp4', '-out.mp4'], ['cam:1.mp4', 'cam:1-enhanced.mp4'], ['nächt 1.mp4', 'enhanced é 1.mp4']]) {
+    copyFileSync(await clip, join(dir, input));
+    const result = await cli(['run', copyPipeline(dir), '--set', `input=${input}`, '--set', `output=${output}`], { cwd: dir }); // relative, as a user types them
+    t.is(result.code, 0, `${input}: ${result.stderr}`);
+    t.is((await probe(join(dir, output))).frames, 10, output);
+  }
+  t.is(hash(join(dir, '-night.mp4')), hash(await clip), 'the inputs are untouched');
 });

@@ -141,7 +141,7 @@ redisTest('a missing input is refused at submit with the local run\'s message an
   const output = join(s.dir, 'out.mp4');
   const local = await cli(['run', s.pipeline, '--set', `input=${missing}`, '--set', `output=${output}`], { cwd: s.dir });
   const submitted = await cli(['submit', s.pipeline, '--redis', s.redis.url, '--set', `input=${missing}`, '--set', `output=${output}`], { cwd: s.dir });
-  t.is(local.code, 2);
+  t.is(local.code, 3); // input missing (README's exit codes)
   t.is(submitted.code, local.code);
   t.is(submitted.stderr, local.stderr);
   t.is((await cli(['status', '--redis', s.redis.url])).stdout, 'no jobs\n');
@@ -160,7 +160,7 @@ redisTest('an input that goes bad after submit fails the job with the local run\
   t.teardown(() => workers.forEach((w) => w.child.kill('SIGKILL')));
   const submitted = await submitting;
   const local = await cli(['run', s.pipeline, '--set', `input=${input}`, '--set', `output=${output}`], { cwd: s.dir });
-  t.is(local.code, 2, local.stderr);
+  t.is(local.code, 3, local.stderr);
   t.is(submitted.code, local.code, submitted.stderr);
   const problem = /input file .* does not exist.*/.exec(local.stderr)![0];
   t.true(submitted.stderr.includes(problem), `the job's failure carries the local run's message:\n${submitted.stderr}`);

@@ -1,6 +1,7 @@
 import { capsMismatch, describePattern, type CapsPattern } from '../caps.js';
 import { KindPipeError } from '../errors.js';
 import { closest, resolveOptions } from '../options.js';
+import type { OptionProblem } from '../options.js';
 import type { Plugin, Services } from '../stage/plugin.js';
 import type { BuiltGraph, BuiltNode } from './built-graph.js';
 import type { GraphSpec } from './spec.js';
@@ -12,6 +13,7 @@ import { ioOverlapProblems } from './io-overlap.js';
  */
 export function buildGraph(spec: GraphSpec, plugins: ReadonlyMap<string, Plugin>, services: Services): BuiltGraph {
   const problems: string[] = [];
+  const kinds: OptionProblem['kind'][] = []; // of the plugins' check() problems
   const at = (path: (string | number)[], part?: 'key') => spec.locate(path, part);
   const byId = new Map<string, { index: number; plugin?: Plugin }>();
 
@@ -41,7 +43,10 @@ export function buildGraph(spec: GraphSpec, plugins: ReadonlyMap<string, Plugin>
       problems.push(`${at(path, known ? undefined : 'key')}: ${where}: ${p.message}`);
     }
     if (optionProblems.length === 0 && plugin.check) {
-      for (const p of plugin.check(options, services)) problems.push(`${at(['nodes', index, 'options', p.option])}: ${where}: ${p.message}`);
+      for (const p of plugin.check(options, services)) {
+        problems.push(`${at(['nodes', index, 'options', p.option])}: ${where}: ${p.message}`);
+        kinds.push(p.kind);
+      }
     }
 
     const declared = plugin.role === 'source' ? [] : plugin.inputs;
@@ -92,7 +97,9 @@ export function buildGraph(spec: GraphSpec, plugins: ReadonlyMap<string, Plugin>
   }
   const ordered = problems.length === 0 ? topologicalOrder(built, spec, problems) : built;
   if (problems.length > 0) {
-    throw new KindPipeError('config', `${spec.file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  ${problems.join('\n  ')}`);
+    // Every problem an input (or output) file's: exit 3 (4), as documented; anything else: exit 2.
+    const only = kinds.length === problems.length && kinds.every((k) => k === kinds[0]) ? kinds[0] : undefined;
+    throw new KindPipeError(only ?? 'config', `${spec.file}: ${problems.length} problem${problems.length > 1 ? 's' : ''}:\n  ${problems.join('\n  ')}`);
   }
   return { file: spec.file, nodes: ordered, queueSize: spec.queueSize };
 }

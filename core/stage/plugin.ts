@@ -1,7 +1,7 @@
 import type { Caps, CapsPattern } from '../caps.js';
 import type { FlowPolicy } from '../graph/flow-gate.js';
 import type { FrameSet } from '../frame.js';
-import type { Options, OptionsSchema } from '../options.js';
+import type { OptionProblem, Options, OptionsSchema } from '../options.js';
 import type { Logger } from '../logger.js';
 
 /** A named input of a stage or sink, and the caps it accepts. */
@@ -42,7 +42,7 @@ interface PluginBase {
    * Checks that need no input opened: a file that must exist, a folder that must exist.
    * Each problem names the option it is about.
    */
-  check?(options: Options, services: Services): { option: string; message: string }[];
+  check?(options: Options, services: Services): OptionProblem[];
 }
 
 export interface Source {

@@ -49,12 +49,12 @@ export const sinkFile: SinkPlugin = {
     const path = resolve(String(options.path));
     const folder = dirname(path);
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-      return [{ option: 'path', message: `output folder ${folder} does not exist. Fix: mkdir -p ${folder}, or choose another path` }];
+      return [{ option: 'path', kind: 'output', message: `output folder ${folder} does not exist. Fix: mkdir -p ${folder}, or choose another path` }];
     }
     if (existsSync(path) && statSync(path).isDirectory()) {
-      return [{ option: 'path', message: `output ${path} is an existing folder. Fix: name a file, e.g. ${join(path, 'enhanced.mp4')}` }];
+      return [{ option: 'path', kind: 'output', message: `output ${path} is an existing folder. Fix: name a file, e.g. ${join(path, 'enhanced.mp4')}` }];
     }
-    if (!writable(folder)) return [{ option: 'path', message: `output folder ${folder} is not writable. Fix: choose a folder you can write to, or change its permissions` }];
+    if (!writable(folder)) return [{ option: 'path', kind: 'output', message: `output folder ${folder} is not writable. Fix: choose a folder you can write to, or change its permissions` }];
     if (!containers.includes(extname(path).toLowerCase())) {
       return [{ option: 'path', message: `output ${path} needs a video file extension. Fix: end it in one of ${containers.join(', ')}` }];
     }

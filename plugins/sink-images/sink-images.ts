@@ -28,8 +28,8 @@ export const sinkImages: SinkPlugin = {
   example: 'plugin: sink.images\ninputs: { video: fuse }\noptions: { path: enhanced/ }',
   check(options) {
     const folder = resolve(String(options.path));
-    if (existsSync(folder) && !statSync(folder).isDirectory()) return [{ option: 'path', message: `${folder} exists and is not a folder. Fix: choose a folder path` }];
-    if (!existsSync(dirname(folder))) return [{ option: 'path', message: `the parent of ${folder} does not exist. Fix: mkdir -p ${dirname(folder)}` }];
+    if (existsSync(folder) && !statSync(folder).isDirectory()) return [{ option: 'path', kind: 'output', message: `${folder} exists and is not a folder. Fix: choose a folder path` }];
+    if (!existsSync(dirname(folder))) return [{ option: 'path', kind: 'output', message: `the parent of ${folder} does not exist. Fix: mkdir -p ${dirname(folder)}` }];
     return [];
   },
   create(ctx) {

@@ -52,8 +52,8 @@ export const sinkY4m: SinkPlugin = {
     const path = String(options.path);
     if (path === '-') return []; // where stdout points is known only when the run starts
     const folder = dirname(resolve(path));
-    if (!existsSync(folder) || !statSync(folder).isDirectory()) return [{ option: 'path', message: `output folder ${folder} does not exist. Fix: mkdir -p ${folder}, or choose another path` }];
-    if (existsSync(path) && statSync(path).isDirectory()) return [{ option: 'path', message: `output ${path} is a folder. Fix: name a .y4m file` }];
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) return [{ option: 'path', kind: 'output', message: `output folder ${folder} does not exist. Fix: mkdir -p ${folder}, or choose another path` }];
+    if (existsSync(path) && statSync(path).isDirectory()) return [{ option: 'path', kind: 'output', message: `output ${path} is a folder. Fix: name a .y4m file` }];
     return [];
   },
   create(ctx) {

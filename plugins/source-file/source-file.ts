@@ -33,8 +33,8 @@ export const sourceFile: SourcePlugin = {
   example: 'plugin: source.file\noptions: { path: night.mp4 }',
   check(options) {
     const path = String(options.path);
-    if (!existsSync(path)) return [{ option: 'path', message: `input file ${path} does not exist. Fix: check the path (relative paths are from the current folder)` }];
-    if (!statSync(path).isFile()) return [{ option: 'path', message: `input ${path} is not a file` }];
+    if (!existsSync(path)) return [{ option: 'path', kind: 'input', message: `input file ${path} does not exist. Fix: check the path (relative paths are from the current folder)` }];
+    if (!statSync(path).isFile()) return [{ option: 'path', kind: 'input', message: `input ${path} is ${statSync(path).isDirectory() ? 'a folder' : 'not a file'}. Fix: give a video file (a folder of images runs with source.images: pipelines/stills.yaml)` }];
     return [];
   },
   create(ctx) {
@@ -55,6 +55,9 @@ export const sourceFile: SourcePlugin = {
           ctx.log.warn(`${path} is interlaced (field order ${probe.fieldOrder}): moving edges will show combing. Fix: add a node before the enhancement with plugin: ffmpeg.filter, options: { graph: yadif }`);
         }
         if (probe.variableFrameRate) ctx.log.info(`${path} has a variable frame rate; encoding at its average ${fps.toFixed(3)} fps keeps count and duration`);
+        if (start > 0 && probe.durationS > 0 && start >= probe.durationS) {
+          throw new KindPipeError('config', `node '${ctx.nodeId}' (source.file): start ${start} s is at or after the end of ${path} (${probe.durationS.toFixed(2)} s long). Fix: set start below ${probe.durationS.toFixed(2)}`);
+        }
         let frameCount = probe.frameCount ?? (Math.round(probe.durationS * fps) || undefined);
         if (frameCount !== undefined && start > 0) frameCount = Math.max(0, Math.round(frameCount - start * fps));
         if (limit > 0) frameCount = Math.min(frameCount ?? limit, limit);

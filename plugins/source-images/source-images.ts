@@ -30,7 +30,7 @@ export const sourceImages: SourcePlugin = {
   example: 'plugin: source.images\noptions: { path: shots/ }',
   check(options) {
     const path = String(options.path);
-    if (!existsSync(path)) return [{ option: 'path', message: `${path} does not exist. Fix: give an image file or a folder of images` }];
+    if (!existsSync(path)) return [{ option: 'path', kind: 'input', message: `${path} does not exist. Fix: give an image file or a folder of images` }];
     return [];
   },
   create(ctx) {

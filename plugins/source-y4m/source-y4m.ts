@@ -50,8 +50,8 @@ export const sourceY4m: SourcePlugin = {
   check(options) {
     const path = String(options.path);
     if (path === '-') return []; // where stdin points is known only when the run starts
-    if (!existsSync(path)) return [{ option: 'path', message: `input file ${path} does not exist. Fix: check the path (relative paths are from the current folder)` }];
-    if (statSync(path).isDirectory()) return [{ option: 'path', message: `input ${path} is a folder, not a y4m file` }];
+    if (!existsSync(path)) return [{ option: 'path', kind: 'input', message: `input file ${path} does not exist. Fix: check the path (relative paths are from the current folder)` }];
+    if (statSync(path).isDirectory()) return [{ option: 'path', kind: 'input', message: `input ${path} is a folder, not a y4m file. Fix: give the .y4m file, or '-' for stdin` }];
     return [];
   },
   create(ctx) {
