@@ -74,6 +74,9 @@ redisTest('a file submitted in segments to three workers equals a local run fram
   t.is(manifest.segments.reduce((n: number, seg: { frames: number }) => n + seg.frames, 0), 144);
   t.true(manifest.segments.slice(2).every((seg: { warmupFrames: number }) => seg.warmupFrames === 30), 'hqdn3d declares 30 warm-up frames (the second segment has only 24 before it)');
   t.is(new Set(manifest.segments.map((seg: { worker: string }) => seg.worker)).size > 1, true, 'more than one worker took part');
+  const verified = await cli(['verify', distributed, '--deep']);
+  t.is(verified.code, 0, verified.stdout + verified.stderr);
+  t.regex(verified.stdout, /ok {4}frames: 144 decoded frames match the recorded hash chain/);
   t.deepEqual(leftovers(s.dir), [], 'no segment folder or partial file is left');
   const status = await cli(['status', jobId, '--redis', s.redis.url]);
   t.regex(status.stdout, /completed, 144\/144 frames, 6 segments/);

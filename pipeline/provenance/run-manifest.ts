@@ -41,7 +41,8 @@ export interface RunManifest {
   createdAt: string;
   host: string;
   command: string[];
-  pipeline: { file: string; sha256: string; sets: string[]; canonical: CanonicalPipeline };
+  /** `canonical` is absent only in a distributed run's manifest, which records the pipeline file. */
+  pipeline: { file: string; sha256: string; sets: string[]; canonical?: CanonicalPipeline };
   inputs: InputRecord[];
   output: { node: string; option: string; path: string; sha256: string; bytes: number; frameChain: FrameChain & { method: string } };
   plugins: { id: string; from: string }[];

@@ -8,7 +8,8 @@ import { hashFile } from '../../core/util/hash.js';
 import { exitCodes } from '../cli/exit-codes.js';
 import { canonicalJson } from './canonical-json.js';
 import { chainOf, frameHashes } from './frame-chain.js';
-import { ffmpegVersion, manifestFormat, manifestPathOf, type RunManifest } from './run-manifest.js';
+import { distributedFormat } from '../queue/manifest.js';
+import { ffmpegVersion, manifestFormat, manifestPathOf, type CanonicalPipeline, type RunManifest } from './run-manifest.js';
 import { keyIdOf, loadPublicKey, signatureHolds } from './signing.js';
 
 export const verifyUsage = `usage: kind-pipe verify OUTPUT [--manifest FILE] [--key SIGNER.pub] [--deep] [--rerun ORIGINAL]
@@ -80,8 +81,9 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
   };
   let manifest: RunManifest;
   try {
-    manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as RunManifest;
-    if (manifest?.format !== manifestFormat || typeof manifest.output?.sha256 !== 'string') throw new Error(`not a ${manifestFormat} manifest`);
+    const parsed = JSON.parse(readFileSync(manifestFile, 'utf8')) as { format?: string } | null;
+    manifest = (parsed?.format === distributedFormat ? asRunManifest(parsed as DistributedManifest) : parsed) as RunManifest;
+    if (manifest?.format !== manifestFormat || typeof manifest.output?.sha256 !== 'string') throw new Error(`not a ${manifestFormat} or ${distributedFormat} manifest`);
   } catch (error) {
     report({ ok: false, what: `manifest ${manifestFile}: unreadable (${(error as Error).message})` });
     return exitCodes.failed;
@@ -133,6 +135,7 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
  * pinned (Sink.provenance), and compares its decoded frames with the output's, one by one.
  */
 async function rerun(manifest: RunManifest, original: string, output: string, outputHashes: string[]): Promise<Check> {
+  if (!manifest.pipeline.canonical) return { ok: undefined, what: 'rerun: a distributed run (kind-pipe submit) records its pipeline file, not the resolved graph; run it again with kind-pipe run and compare with --deep' };
   if (manifest.inputs.length !== 1 || !manifest.inputs[0].sha256) {
     return { ok: undefined, what: `rerun: the run read ${manifest.inputs.length === 1 ? 'a stream' : `${manifest.inputs.length} inputs`}; only a run over one input file can be re-run` };
   }
@@ -165,8 +168,26 @@ async function rerun(manifest: RunManifest, original: string, output: string, ou
   }
 }
 
+/** The manifest `kind-pipe worker` writes when it joins the segments of a submitted file. */
+interface DistributedManifest {
+  format: typeof distributedFormat;
+  input: { path: string; sha256: string };
+  output: RunManifest['output'];
+  pipeline: { path: string; sha256: string; sets: string[] };
+}
+
+/** A distributed manifest as the checks above read one: one input, no canonical graph, never signed. */
+function asRunManifest(m: DistributedManifest): RunManifest {
+  return {
+    ...(m as unknown as RunManifest),
+    format: manifestFormat,
+    inputs: [{ node: 'input', option: 'path', path: m.input.path, sha256: m.input.sha256 }],
+    pipeline: { file: m.pipeline.path, sha256: m.pipeline.sha256, sets: m.pipeline.sets, },
+  };
+}
+
 /** A sink node: nothing reads from it. */
-function isSinkOnly(id: string, pipeline: RunManifest['pipeline']['canonical']): boolean {
+function isSinkOnly(id: string, pipeline: CanonicalPipeline): boolean {
   const node = pipeline.nodes.find((n) => n.id === id)!;
   return node.plugin.startsWith('sink.') && !pipeline.nodes.some((n) => Object.values(n.inputs ?? {}).some((from) => from.split('.')[0] === id));
 }

@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { projectRoot } from '../../models/paths.js';
 import type { FileJobData, SegmentResult } from './job-data.js';
 import { hashFile } from '../../core/util/hash.js';
+import { chainOf, frameChainMethod, frameHashes } from '../provenance/frame-chain.js';
+
+/** A joined output's manifest: `kind-pipe verify` checks its hashes and frame chain (docs/provenance.md). */
+export const distributedFormat = 'kind-pipe-distributed/1';
 
 /** Where a joined output's manifest goes: beside it. */
 export function manifestPath(output: string): string {
@@ -17,6 +21,7 @@ export function manifestPath(output: string): string {
  */
 export async function writeManifest(jobId: string, data: FileJobData, results: readonly SegmentResult[], joinArgs: readonly string[], ffmpeg: string): Promise<string> {
   const manifest = {
+    format: distributedFormat,
     kindPipe: JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version as string,
     job: jobId,
     createdAt: new Date().toISOString(),
@@ -24,7 +29,12 @@ export async function writeManifest(jobId: string, data: FileJobData, results: r
     submittedAt: data.submittedAt,
     submittedBy: data.submittedBy,
     input: { path: data.input, sha256: await hashFile(data.input), frames: data.totalFrames, fps: data.fps },
-    output: { path: data.output, sha256: await hashFile(data.output), frames: results.reduce((sum, r) => sum + r.frames, 0) },
+    output: {
+      path: data.output,
+      sha256: await hashFile(data.output),
+      frames: results.reduce((sum, r) => sum + r.frames, 0),
+      frameChain: { ...chainOf(await frameHashes(data.output)), method: frameChainMethod }, // what kind-pipe verify --deep checks
+    },
     pipeline: { path: data.pipeline.path, sha256: data.pipeline.sha256, sets: data.sets, text: data.pipeline.text },
     warmupFrames: data.warmup,
     segmentSeconds: data.segmentSeconds,
