@@ -11,13 +11,14 @@ import { loadPipeline } from '../load.js';
 import { loadExternalPlugins } from '../plugin-host/external-plugins.js';
 import { asSocketGraph, socketSinkId, socketSourceId } from './as-socket-graph.js';
 import { parseServeArgs, serveUsage } from './serve-args.js';
+import { refuseConnection } from './refuse-connection.js';
 import { ServeConnection } from './serve-connection.js';
 import { socketSinkPlugin, socketSourcePlugin } from './socket-plugins.js';
 import { claimSocketPath, listenPrivate } from './socket-path.js';
 
 /**
- * `kind-pipe serve --socket PATH FILE`: FILE's processing stages for any number of kindenhance
- * elements (gst/), each connection with its own graph. The pipeline is checked before the socket
+ * `kind-pipe serve --socket PATH FILE`: FILE's processing stages for up to `--max-connections`
+ * kindenhance elements (gst/), each connection with its own graph. The pipeline is checked before the socket
  * exists; SIGTERM/SIGINT close the listener, finish the frames in flight and remove the socket.
  */
 export async function runServeCommand(argv: string[]): Promise<number> {
@@ -42,6 +43,16 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     const running = new Set<Promise<void>>();
     let count = 0;
     const server = createServer({ allowHalfOpen: true }, (socket) => {
+      if (connections.size >= args.maxConnections) {
+        reporter.warn(`serve: refused a connection: ${connections.size} are open, the most --max-connections allows`);
+        reporter.event('refused', { open: connections.size, max_connections: args.maxConnections });
+        refuseConnection(
+          socket,
+          `kind-pipe serve is full: ${connections.size} connections are open, the most --max-connections allows. ` +
+            `Fix: connect again later (kindenhance retries every 500 ms), or restart kind-pipe serve with a higher --max-connections`,
+        );
+        return;
+      }
       const origin = `connection ${++count}`;
       const connection = new ServeConnection(socket, {
         graph,
@@ -50,6 +61,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
         log: prefixedLogger(reporter, origin),
         createWorkerStage: (node, ctx) => external.createWorkerStage(node, ctx),
         origin,
+        maxFramePixels: args.maxFramePixels,
       });
       connections.add(connection);
       reporter.event('connect', { connection: count });
@@ -69,7 +81,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     await claimSocketPath(args.socket);
     await listenPrivate(server, args.socket);
     reporter.info(`serve: listening on ${args.socket}: frames → ${graph.stages.join(' → ') || '(no stages)'} → back (Ctrl-C or SIGTERM stops)`);
-    reporter.event('listening', { socket: args.socket, pipeline: args.file, stages: graph.stages });
+    reporter.event('listening', { socket: args.socket, pipeline: args.file, stages: graph.stages, max_connections: args.maxConnections, max_frame_pixels: args.maxFramePixels });
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));
