@@ -21,7 +21,8 @@ export const serveUsage = `usage: kind-pipe serve --socket PATH FILE [--set NODE
                        [--max-connections N] [--max-frame-pixels N|WxH]
 Listens on the Unix socket PATH (mode 0600) for the kindenhance GStreamer element and runs FILE's
 processing stages (everything between its source and its sink) on the frames each element sends,
-one graph per connection. SIGTERM or Ctrl-C stops: frames in flight are finished (3 s at most),
+a graph per connection; the models are loaded once and shared by every connection (each keeps
+its own temporal state). SIGTERM or Ctrl-C stops: frames in flight are finished (3 s at most),
 the socket file is removed, exit 0. See docs/gstreamer-protocol.md and examples/gstreamer/.
   --max-connections N     connections served at once (default ${defaultMaxConnections}); one more is answered with an
                           error saying the server is full, and closed

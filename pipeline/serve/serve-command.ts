@@ -2,6 +2,7 @@ import { unlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { buildGraph } from '../../core/graph/builder.js';
 import { prefixedLogger } from '../../core/logger.js';
+import { ModelRegistry } from '../../core/model.js';
 import { pluginTable } from '../../core/plugin-table.js';
 import type { Services } from '../../core/stage/plugin.js';
 import { exitCodes } from '../cli/exit-codes.js';
@@ -13,12 +14,14 @@ import { asSocketGraph, socketSinkId, socketSourceId } from './as-socket-graph.j
 import { parseServeArgs, serveUsage } from './serve-args.js';
 import { refuseConnection } from './refuse-connection.js';
 import { ServeConnection } from './serve-connection.js';
+import { SharedModels } from './shared-models.js';
 import { socketSinkPlugin, socketSourcePlugin } from './socket-plugins.js';
 import { claimSocketPath, listenPrivate } from './socket-path.js';
 
 /**
  * `kind-pipe serve --socket PATH FILE`: FILE's processing stages for up to `--max-connections`
- * kindenhance elements (gst/), each connection with its own graph. The pipeline is checked before the socket
+ * kindenhance elements (gst/), each connection with its own graph and stage instances, all of them
+ * on one set of model sessions (shared-models.ts). The pipeline is checked before the socket
  * exists; SIGTERM/SIGINT close the listener, finish the frames in flight and remove the socket.
  */
 export async function runServeCommand(argv: string[]): Promise<number> {
@@ -29,9 +32,11 @@ export async function runServeCommand(argv: string[]): Promise<number> {
   }
   const reporter = new Reporter(args.log);
   const container = createContainer();
-  const services: Services = { get: (token) => container.get(token) };
+  const models = new SharedModels(container.get<ModelRegistry>(ModelRegistry), reporter);
+  const services: Services = { get: <T>(token: symbol) => (token === ModelRegistry ? (models as unknown as T) : container.get<T>(token)) };
+  const builtins = pluginTable(container);
   const spec = loadPipeline(args.file, args.sets);
-  const external = await loadExternalPlugins(spec, pluginTable(container), reporter);
+  const external = await loadExternalPlugins(spec, builtins, reporter);
   try {
     const graph = asSocketGraph(spec, external.table);
     const check = new Map(external.table);
@@ -59,7 +64,9 @@ export async function runServeCommand(argv: string[]): Promise<number> {
         plugins: external.table,
         services,
         log: prefixedLogger(reporter, origin),
-        createWorkerStage: (node, ctx) => external.createWorkerStage(node, ctx),
+        // Built-in stages run on this thread, where the shared sessions live; a worker thread would
+        // load its own copy. An external plugin's stage keeps its worker or host process.
+        createWorkerStage: (node, ctx) => (builtins.get(node.plugin.id) === node.plugin && node.plugin.role === 'stage' ? node.plugin.create(ctx) : external.createWorkerStage(node, ctx)),
         origin,
         maxFramePixels: args.maxFramePixels,
       });
@@ -102,5 +109,6 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     return exitCodes.ok;
   } finally {
     await external.dispose();
+    await models.dispose();
   }
 }
