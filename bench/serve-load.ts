@@ -108,7 +108,8 @@ try {
       peakRssMb: Math.round(peakRssMb),
       firstFrameMs: { min: Math.round(first[0]), median: Math.round(quantile(first, 0.5)), max: Math.round(first[first.length - 1]) },
       allFramesMaxMs: Math.round(Math.max(...served.map((r) => r.allFramesMs))),
-      modelLoads: (server.log().match(/"event":"model-load"/g) ?? []).length || null,
+      // SharedModels logs each load; a server from before it loaded per connection and said nothing.
+      modelLoads: (server.log().match(/serve: loaded /g) ?? []).length || null,
     };
     rows.push(row);
     console.log(`${String(n).padStart(3)} clients: peak RSS ${row.peakRssMb} MB, first frame ${row.firstFrameMs.min}/${row.firstFrameMs.median}/${row.firstFrameMs.max} ms (min/median/max), all ${frames} frames by ${row.allFramesMaxMs} ms${row.refused ? `, ${row.refused} refused` : ''}`);

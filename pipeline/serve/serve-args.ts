@@ -3,10 +3,10 @@ import { parseCommandArgs } from '../cli/command-args.js';
 import type { LogFormat } from '../cli/reporter.js';
 
 /**
- * Connections served at once. Every connection's frames share one set of model sessions, run one
- * inference at a time, so each client waits about one frame's inference per open connection: with
- * 8, a 320×180 frame is answered within about 2.5 s on 2 cores (npm run bench:serve), inside
- * kindenhance's default timeout-ms of 5000, where 20 would take about 6 s.
+ * Connections served at once. Every connection's frames share one set of model sessions, which run
+ * one inference at a time, so each client waits about one frame's inference per open connection:
+ * with 8, a 320×180 frame came back within about 1.7 s on 2 cores (npm run bench:serve), well
+ * inside kindenhance's default timeout-ms of 5000; with 20 it took about 4 s, and a first frame 11 s.
  */
 export const defaultMaxConnections = 8;
 
