@@ -5,8 +5,8 @@ import type { LogFormat } from '../cli/reporter.js';
 /**
  * Connections served at once. Every connection's frames share one set of model sessions, which run
  * one inference at a time, so each client waits about one frame's inference per open connection:
- * with 8, a 320×180 frame came back within about 1.7 s on 2 cores (npm run bench:serve), well
- * inside kindenhance's default timeout-ms of 5000; with 20 it took about 4 s, and a first frame 11 s.
+ * with 8, a 320×180 frame came back about every 1.3 s on 2 cores (npm run bench:serve), well
+ * inside kindenhance's default timeout-ms of 5000; with 20, about every 4.7 s, at its edge.
  */
 export const defaultMaxConnections = 8;
 
