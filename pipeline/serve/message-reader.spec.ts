@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ProtocolError, readFrames } from './message-reader.js';
+import { ProtocolError, readFrames, type FrameLimits } from './message-reader.js';
 import { encodeHeader, messageType, noPts, type MessageHeader } from './wire-format.js';
 
 const header = (sequence: bigint, payloadBytes = 2 * 3 * 3): MessageHeader => ({ type: messageType.frame, format: 1, width: 2, height: 3, fpsN: 25, fpsD: 1, payloadBytes, sequence, pts: noPts });
@@ -8,9 +8,9 @@ async function* chunks(bytes: Buffer, size: number): AsyncGenerator<Uint8Array> 
   for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
 }
 
-async function collect(stream: AsyncIterable<Uint8Array>) {
+async function collect(stream: AsyncIterable<Uint8Array>, limits?: FrameLimits) {
   const frames = [];
-  for await (const frame of readFrames(stream)) frames.push(frame);
+  for await (const frame of readFrames(stream, limits)) frames.push(frame);
   return frames;
 }
 
@@ -34,4 +34,15 @@ test('readFrames when a header is wrong should throw ProtocolError naming the pr
 test('readFrames when the stream ends inside a message should end quietly (the client left)', async (t) => {
   const cut = Buffer.concat([encodeHeader(header(0n)), Buffer.alloc(10)]);
   t.deepEqual(await collect(chunks(cut, 8)), []);
+});
+
+test('readFrames when a header announces a frame over maxFramePixels should throw before its payload arrives, naming the limit and the flag (#17)', async (t) => {
+  async function* headerOnly(): AsyncGenerator<Uint8Array> {
+    yield encodeHeader({ ...header(3n), width: 7680, height: 4320, payloadBytes: 7680 * 4320 * 3 });
+    await new Promise(() => undefined); // the payload never comes: only the header was checked
+  }
+  const error = await t.throwsAsync(collect(headerOnly(), { maxFramePixels: 3840 * 2160 }), { instanceOf: ProtocolError });
+  t.is(error!.sequence, 3n);
+  t.regex(error!.message, /^a 7680×4320 frame \(33177600 pixels\) is larger than this server takes \(--max-frame-pixels 8294400\)\. Fix: .*--max-frame-pixels 33177600 or more$/);
+  t.is((await collect(chunks(Buffer.concat([encodeHeader(header(0n)), Buffer.alloc(18)]), 9), { maxFramePixels: 6 })).length, 1, 'exactly at the limit is taken');
 });

@@ -18,16 +18,23 @@ export class ProtocolError extends Error {
   }
 }
 
+/** What a server takes; `serve --max-frame-pixels` sets it. */
+export interface FrameLimits {
+  /** Largest width × height a frame may have. */
+  maxFramePixels: number;
+}
+
 /**
  * Frames from a byte stream (a socket), in order. The header is checked before its payload is
- * read, so a wrong size or format throws `ProtocolError` without allocating anything. Ends quietly
- * when the stream ends, even in the middle of a message (the client went away).
+ * read, so a wrong size or format, or a frame over `limits`, throws `ProtocolError` without
+ * allocating anything. Ends quietly when the stream ends, even in the middle of a message (the
+ * client went away).
  *
  * ```ts
- * for await (const { header, payload } of readFrames(socket)) …
+ * for await (const { header, payload } of readFrames(socket, { maxFramePixels: 3840 * 2160 })) …
  * ```
  */
-export async function* readFrames(stream: AsyncIterable<Uint8Array>): AsyncGenerator<FrameMessage> {
+export async function* readFrames(stream: AsyncIterable<Uint8Array>, limits: FrameLimits = { maxFramePixels: maxSide * maxSide }): AsyncGenerator<FrameMessage> {
   const head = new Uint8Array(headerBytes);
   let headFilled = 0;
   let header: MessageHeader | undefined;
@@ -42,7 +49,7 @@ export async function* readFrames(stream: AsyncIterable<Uint8Array>): AsyncGener
         headFilled += take;
         offset += take;
         if (headFilled < headerBytes) break;
-        header = checkedFrameHeader(head);
+        header = checkedFrameHeader(head, limits);
         payload = new Uint8Array(header.payloadBytes);
         payloadFilled = 0;
       }
@@ -59,7 +66,7 @@ export async function* readFrames(stream: AsyncIterable<Uint8Array>): AsyncGener
   }
 }
 
-function checkedFrameHeader(bytes: Uint8Array): MessageHeader {
+function checkedFrameHeader(bytes: Uint8Array, limits: FrameLimits): MessageHeader {
   const header = decodeHeader(bytes);
   if ('problem' in header) throw new ProtocolError(header.problem, header.sequence);
   const { sequence } = header;
@@ -71,6 +78,14 @@ function checkedFrameHeader(bytes: Uint8Array): MessageHeader {
   }
   if (header.width < 1 || header.height < 1 || header.width > maxSide || header.height > maxSide) {
     throw new ProtocolError(`frame size ${header.width}×${header.height} is out of range (1…${maxSide} each side)`, sequence);
+  }
+  const pixels = header.width * header.height;
+  if (pixels > limits.maxFramePixels) {
+    throw new ProtocolError(
+      `a ${header.width}×${header.height} frame (${pixels} pixels) is larger than this server takes (--max-frame-pixels ${limits.maxFramePixels}). ` +
+        `Fix: scale the frames down before kindenhance (videoscale), or start kind-pipe serve with --max-frame-pixels ${pixels} or more`,
+      sequence,
+    );
   }
   const expected = header.width * header.height * format.bytesPerPixel;
   if (header.payloadBytes !== expected) {

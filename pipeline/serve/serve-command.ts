@@ -2,6 +2,7 @@ import { unlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { buildGraph } from '../../core/graph/builder.js';
 import { prefixedLogger } from '../../core/logger.js';
+import { ModelRegistry } from '../../core/model.js';
 import { pluginTable } from '../../core/plugin-table.js';
 import type { Services } from '../../core/stage/plugin.js';
 import { exitCodes } from '../cli/exit-codes.js';
@@ -11,13 +12,16 @@ import { loadPipeline } from '../load.js';
 import { loadExternalPlugins } from '../plugin-host/external-plugins.js';
 import { asSocketGraph, socketSinkId, socketSourceId } from './as-socket-graph.js';
 import { parseServeArgs, serveUsage } from './serve-args.js';
+import { refuseConnection } from './refuse-connection.js';
 import { ServeConnection } from './serve-connection.js';
+import { SharedModels } from './shared-models.js';
 import { socketSinkPlugin, socketSourcePlugin } from './socket-plugins.js';
 import { claimSocketPath, listenPrivate } from './socket-path.js';
 
 /**
- * `kind-pipe serve --socket PATH FILE`: FILE's processing stages for any number of kindenhance
- * elements (gst/), each connection with its own graph. The pipeline is checked before the socket
+ * `kind-pipe serve --socket PATH FILE`: FILE's processing stages for up to `--max-connections`
+ * kindenhance elements (gst/), each connection with its own graph and stage instances, all of them
+ * on one set of model sessions (shared-models.ts). The pipeline is checked before the socket
  * exists; SIGTERM/SIGINT close the listener, finish the frames in flight and remove the socket.
  */
 export async function runServeCommand(argv: string[]): Promise<number> {
@@ -28,9 +32,11 @@ export async function runServeCommand(argv: string[]): Promise<number> {
   }
   const reporter = new Reporter(args.log);
   const container = createContainer();
-  const services: Services = { get: (token) => container.get(token) };
+  const models = new SharedModels(container.get<ModelRegistry>(ModelRegistry), reporter);
+  const services: Services = { get: <T>(token: symbol) => (token === ModelRegistry ? (models as unknown as T) : container.get<T>(token)) };
+  const builtins = pluginTable(container);
   const spec = loadPipeline(args.file, args.sets);
-  const external = await loadExternalPlugins(spec, pluginTable(container), reporter);
+  const external = await loadExternalPlugins(spec, builtins, reporter);
   try {
     const graph = asSocketGraph(spec, external.table);
     const check = new Map(external.table);
@@ -42,14 +48,27 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     const running = new Set<Promise<void>>();
     let count = 0;
     const server = createServer({ allowHalfOpen: true }, (socket) => {
+      if (connections.size >= args.maxConnections) {
+        reporter.warn(`serve: refused a connection: ${connections.size} are open, the most --max-connections allows`);
+        reporter.event('refused', { open: connections.size, max_connections: args.maxConnections });
+        refuseConnection(
+          socket,
+          `kind-pipe serve is full: ${connections.size} connections are open, the most --max-connections allows. ` +
+            `Fix: connect again later (kindenhance retries every 500 ms), or restart kind-pipe serve with a higher --max-connections`,
+        );
+        return;
+      }
       const origin = `connection ${++count}`;
       const connection = new ServeConnection(socket, {
         graph,
         plugins: external.table,
         services,
         log: prefixedLogger(reporter, origin),
-        createWorkerStage: (node, ctx) => external.createWorkerStage(node, ctx),
+        // Built-in stages run on this thread, where the shared sessions live; a worker thread would
+        // load its own copy. An external plugin's stage keeps its worker or host process.
+        createWorkerStage: (node, ctx) => (builtins.get(node.plugin.id) === node.plugin && node.plugin.role === 'stage' ? node.plugin.create(ctx) : external.createWorkerStage(node, ctx)),
         origin,
+        maxFramePixels: args.maxFramePixels,
       });
       connections.add(connection);
       reporter.event('connect', { connection: count });
@@ -69,7 +88,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     await claimSocketPath(args.socket);
     await listenPrivate(server, args.socket);
     reporter.info(`serve: listening on ${args.socket}: frames → ${graph.stages.join(' → ') || '(no stages)'} → back (Ctrl-C or SIGTERM stops)`);
-    reporter.event('listening', { socket: args.socket, pipeline: args.file, stages: graph.stages });
+    reporter.event('listening', { socket: args.socket, pipeline: args.file, stages: graph.stages, max_connections: args.maxConnections, max_frame_pixels: args.maxFramePixels });
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -90,5 +109,6 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     return exitCodes.ok;
   } finally {
     await external.dispose();
+    await models.dispose();
   }
 }

@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
 import { KindPipeError } from '../../core/errors.js';
-import { ProtocolError, readFrames } from './message-reader.js';
+import { ProtocolError, readFrames, type FrameLimits } from './message-reader.js';
 import { SocketStream, type StreamContext } from './socket-stream.js';
-import { encodeHeader, messageType, noPts, type MessageHeader } from './wire-format.js';
+import { encodeHeader, errorMessage, noPts, type MessageHeader } from './wire-format.js';
 
 /** How long frames in flight may take to finish when a stream or the server stops. */
 export const finishDeadlineMs = 3000;
@@ -24,7 +24,7 @@ export class ServeConnection {
 
   constructor(
     private readonly socket: Socket,
-    private readonly ctx: Omit<StreamContext, 'reply' | 'replyError'>,
+    private readonly ctx: Omit<StreamContext, 'reply' | 'replyError'> & FrameLimits,
   ) {}
 
   async run(): Promise<void> {
@@ -33,7 +33,7 @@ export class ServeConnection {
     this.socket.on('error', (error) => this.ctx.log.debug(error.message));
     try {
       // Leaving the loop on a bad header must not destroy the socket: the error reply goes out on it.
-      for await (const message of readFrames(this.socket.iterator({ destroyOnReturn: false }))) {
+      for await (const message of readFrames(this.socket.iterator({ destroyOnReturn: false }), this.ctx)) {
         const { sequence } = message.header;
         if (this.closing) {
           await this.replyError(sequence, 'kind-pipe serve is shutting down');
@@ -81,20 +81,20 @@ export class ServeConnection {
   }
 
   private replyError(sequence: bigint, message: string): Promise<void> {
-    const text = Buffer.from(message, 'utf8');
-    const header: MessageHeader = { type: messageType.error, format: 0, width: 0, height: 0, fpsN: 0, fpsD: 0, payloadBytes: text.length, sequence, pts: noPts };
-    return this.write(encodeHeader(header), text);
+    return this.write(errorMessage(sequence, message));
   }
 
-  private write(header: Buffer, payload: Uint8Array): Promise<void> {
+  /** Writes one message's parts together; resolves once the last is handed to the socket. */
+  private write(...parts: Uint8Array[]): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.socket.destroyed || !this.socket.writable) {
         reject(new KindPipeError('closed', `${this.ctx.origin} is closed`));
         return;
       }
+      const last = parts.pop()!;
       this.socket.cork();
-      this.socket.write(header);
-      this.socket.write(payload, (error) => (error ? reject(error) : resolve()));
+      for (const part of parts) this.socket.write(part);
+      this.socket.write(last, (error) => (error ? reject(error) : resolve()));
       this.socket.uncork();
     });
   }

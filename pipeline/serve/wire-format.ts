@@ -75,3 +75,10 @@ export function decodeHeader(bytes: Uint8Array): MessageHeader | { problem: stri
     pts: view.readBigUInt64LE(40),
   };
 }
+
+/** An error message (header and UTF-8 text) answering frame `sequence`, or `noPts` for none. */
+export function errorMessage(sequence: bigint, text: string): Buffer {
+  const payload = Buffer.from(text, 'utf8');
+  const header = encodeHeader({ type: messageType.error, format: 0, width: 0, height: 0, fpsN: 0, fpsD: 0, payloadBytes: payload.length, sequence, pts: noPts });
+  return Buffer.concat([header, payload]);
+}
