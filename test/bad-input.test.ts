@@ -94,6 +94,16 @@ test('validate accepts the shipped pipelines', async (t) => {
   t.is(stills.code, 0, stills.stderr);
 });
 
+test('validate on a template whose placeholder input does not exist reports it valid, lists the file as not checked and exits 0 (#21)', async (t) => {
+  const result = await cli(['validate', 'pipelines/cctv-night.yaml']); // run from the repository root, where night.mp4 is absent
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stdout, /^pipelines\/cctv-night\.yaml: valid \(7 nodes: decode=source\.file, /);
+  t.regex(result.stdout, /not checked .*\n  pipelines\/cctv-night\.yaml:\d+:\d+: node 'decode' \(source\.file\): input file night\.mp4 does not exist/);
+  const other = await cli(['validate', 'pipelines/cctv-night.yaml', '--set', 'illum.ratio=50']);
+  t.is(other.code, 2, 'any other problem still fails, listing the file problem too');
+  t.regex(other.stderr, /2 problems:[^]*night\.mp4 does not exist[^]*option 'ratio' = 50 is out of range/);
+});
+
 test('a YAML syntax error names file:line:column', async (t) => {
   const dir = tempDir();
   const file = join(dir, 'broken.yaml');

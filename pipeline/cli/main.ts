@@ -19,6 +19,7 @@ import { Reporter, type LogFormat } from './reporter.js';
 import { runEvalCommand } from '../eval/run-eval.js';
 import { runFilterCommand } from '../filter/filter-command.js';
 import { runPipeline } from './run-pipeline.js';
+import { validateGraph } from './validate-graph.js';
 import { enableFrameCollection } from '../../core/util/collect-frames.js';
 import { writeRunManifests } from '../provenance/run-manifest.js';
 import { loadSigningKey } from '../provenance/signing.js';
@@ -33,7 +34,8 @@ usage:
   kind-pipe filter FILE [--set KEY=VALUE]... [--log text|json]   y4m on stdin → FILE's stages → y4m on stdout (docs/ffmpeg.md)
   kind-pipe serve --socket PATH FILE [--set KEY=VALUE]...  FILE's stages for the kindenhance GStreamer element (examples/gstreamer/)
   kind-pipe export FILE --onnx OUT.onnx [--set KEY=VALUE]...   the KinD part as one ONNX graph for dnn_processing/nvinfer/OpenVINO
-  kind-pipe validate FILE [--set KEY=VALUE]...
+  kind-pipe validate FILE [--set KEY=VALUE]...   checks plugins, options, connections and caps; opens nothing,
+                     and lists (without failing) input/output files that run would need
   kind-pipe submit FILE --redis URL --set input=… --set output=… [--segment S] [--wait]   queue a file in segments (docs/scale-out.md)
   kind-pipe submit FILE --redis URL --camera RTSP-URL --set output=…   a long-running camera job
   kind-pipe worker --redis URL [--concurrency N]   run queued segments, joins and cameras
@@ -160,8 +162,9 @@ async function main(argv: string[]): Promise<number> {
       const spec = loadPipeline(file, args.sets);
       const external = await loadExternalPlugins(spec, plugins(), reporter); // the file's `plugins:` (docs/plugins.md)
       try {
-        const graph = buildGraph(spec, external.table, services);
+        const { graph, notChecked } = validateGraph(spec, external.table, services);
         process.stdout.write(`${file}: valid (${graph.nodes.length} nodes: ${graph.nodes.map((n) => `${n.id}=${n.plugin.id}`).join(', ')})\n`);
+        if (notChecked.length > 0) process.stdout.write(`not checked (the files are kind-pipe run's to open; --set input=/output= name them):\n  ${notChecked.join('\n  ')}\n`);
       } finally {
         await external.dispose();
       }

@@ -1,5 +1,5 @@
 /**
- * kind.fuse — puts the enhanced frame together (DESIGN.md §3, the official recipe):
+ * kind.fuse — puts the enhanced frame together (the official KinD recipe, from its evaluate.py):
  *   w = min(sqrt(2 · gauss_σ3(gray(R))), 1);  fused = R' · w · I';  out = I · x + (1 − I) · fused
  * where x is the stretched input, R/I the decomposition, R' the restored reflectance and I' the
  * adjusted illumination. Bright regions keep the input (I close to 1); dark ones take the

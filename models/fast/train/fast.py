@@ -17,7 +17,7 @@ Design (why, in numbers: models/fast/MODEL_CARD.md). A full-resolution network c
 
 Where the frame is flat and noisy, w -> 0 and the output is the brightened 4x4 average; at
 edges and texture w -> 1 keeps the detail. Unlike Zero-DCE++ it is trained supervised on the project's synthetic night pairs (degrade.py),
-because zero-reference losses leave the noise in (DESIGN.md section 8: 15.8 dB).
+because zero-reference losses leave the noise in (Zero-DCE: 15.8 dB on noisy night pairs; models/fast/MODEL_CARD.md).
 """
 import argparse
 import csv

@@ -9,7 +9,7 @@ and calls this script with the recipe it found; it can also be run by hand:
     /usr/bin/python3 models/kind/train/export_pipeline.py --model kind-lite --normalize minmax \
         --ratio 4 --fusion official --out kind-lite-enhance.onnx
 
-The graph computes, per frame (DESIGN.md §3):
+The graph computes, per frame (the KinD recipe, models/kind/MODEL_CARD.md):
     x = (in - min) / max(max - min, 0.001)       --normalize minmax (none: x = clamp(in, 0, 1))
     R, I = Decom(x);  R' = Restore(R, I)
     ratio = --ratio, or clamp(target / max(mean(I), 1e-4), 0.5, 20) with --auto-target,

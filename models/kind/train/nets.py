@@ -1,4 +1,4 @@
-"""The three KinD networks (DESIGN.md §3), written for this project.
+"""The three KinD networks as in the official code (models/kind/MODEL_CARD.md, "The networks and the recipe"), written for this project.
 
 Every conv is 3x3 SAME with bias unless noted, activation lrelu(x) = max(0.2x, x).
 Pooling is 2x2 stride 2 with ceil_mode (TF 'SAME': odd sizes round up), and each

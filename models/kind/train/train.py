@@ -173,7 +173,7 @@ def psnr(a, b):
 
 
 def recipe(x, r, i, r_restored, i_adjusted):
-    """The KinD inference recipe (DESIGN.md §3) from the networks' outputs."""
+    """The KinD inference recipe (the official evaluate.py; models/kind/MODEL_CARD.md) from the networks' outputs."""
     k = torch.arange(-9, 10, dtype=x.dtype)
     g = torch.exp(-k ** 2 / 18.0)
     g = (g / g.sum())
