@@ -12,8 +12,9 @@ import { module as sourceFile } from './source-file/index.js';
 import { module as sourceImages } from './source-images/index.js';
 import { module as sourceRtsp } from './source-rtsp/index.js';
 import { module as sourceY4m } from './source-y4m/index.js';
+import { module as temporalDenoise } from './temporal-denoise/index.js';
 
 /** Folders of the built-in plugins, each with a package.json `kindPipe` manifest. */
-export const builtinPluginFolders = ['source-file', 'source-images', 'source-y4m', 'source-rtsp', 'normalize', 'kind', 'model-image', 'mono-guard', 'ffmpeg-filter', 'sink-file', 'sink-images', 'sink-preview', 'sink-y4m', 'gst-app'] as const;
+export const builtinPluginFolders = ['source-file', 'source-images', 'source-y4m', 'source-rtsp', 'temporal-denoise', 'normalize', 'kind', 'model-image', 'mono-guard', 'ffmpeg-filter', 'sink-file', 'sink-images', 'sink-preview', 'sink-y4m', 'gst-app'] as const;
 
-export const builtinModules = [sourceFile, sourceImages, sourceY4m, sourceRtsp, normalize, kind, modelImage, monoGuard, ffmpegFilter, sinkFile, sinkImages, sinkPreview, sinkY4m, gstApp];
+export const builtinModules = [sourceFile, sourceImages, sourceY4m, sourceRtsp, temporalDenoise, normalize, kind, modelImage, monoGuard, ffmpegFilter, sinkFile, sinkImages, sinkPreview, sinkY4m, gstApp];
