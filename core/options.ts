@@ -85,12 +85,14 @@ export function describeSpec(spec: OptionSpec): string {
 
 /**
  * Checks raw values (from YAML, or strings from `--set`) against the schema and fills defaults.
- * Returns the resolved options and every problem found (not just the first).
+ * Returns the resolved options and every problem found (not just the first). Values come out
+ * converted (a `--set` '4' is the number 4, 'true' the boolean), so with no problems they are
+ * `OptionsOf<S>` and plugins use them as they are; with problems, some are missing.
  */
-export function resolveOptions(
-  schema: OptionsSchema,
+export function resolveOptions<S extends OptionsSchema>(
+  schema: S,
   raw: Readonly<Record<string, unknown>>,
-): { options: Options; problems: OptionProblem[] } {
+): { options: OptionsOf<S>; problems: OptionProblem[] } {
   const options: Options = {};
   const problems: OptionProblem[] = [];
   for (const name of Object.keys(raw)) {
@@ -120,7 +122,7 @@ export function resolveOptions(
     if (typeof checked === 'string') problems.push({ option: name, message: checked });
     else options[name] = checked.value;
   }
-  return { options, problems };
+  return { options: options as OptionsOf<S>, problems };
 }
 
 /**
