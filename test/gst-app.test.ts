@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import type { VideoCaps } from '../core/caps.js';
 import type { Frame } from '../core/frame.js';
 import { silentLogger } from '../core/logger.js';
-import { resolveOptions } from '../core/options.js';
+import { resolveOptions, type OptionsSchema } from '../core/options.js';
 import type { Sink, Source } from '../core/stage/plugin.js';
 import { projectRoot } from '../models/paths.js';
 import { loadBinding } from '../plugins/gst-app/binding.js';
@@ -30,7 +30,7 @@ if (!available) {
   else console.warn(`test/gst-app.test.ts: SKIPPED: ${(binding as Error).message}`);
 }
 
-function context(nodeId: string, raw: Record<string, unknown>, plugin: typeof sourceGst | typeof sinkGst) {
+function context<S extends OptionsSchema>(nodeId: string, raw: Record<string, unknown>, plugin: { options: S }) {
   const { options, problems } = resolveOptions(plugin.options, raw);
   if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
   return { nodeId, options, log: silentLogger, signal: new AbortController().signal, get: () => undefined as never };

@@ -1,6 +1,6 @@
 import { capsMismatch, describePattern, type CapsPattern } from '../caps.js';
 import { KindPipeError } from '../errors.js';
-import { closest, resolveOptions } from '../options.js';
+import { closest, inapplicableOptions, resolveOptions } from '../options.js';
 import type { OptionProblem } from '../options.js';
 import type { Plugin, Services } from '../stage/plugin.js';
 import type { BuiltGraph, BuiltNode } from './built-graph.js';
@@ -36,7 +36,10 @@ export function buildGraph(spec: GraphSpec, plugins: ReadonlyMap<string, Plugin>
     const plugin = byId.get(node.id)?.plugin;
     if (!plugin) return;
     const where = `node '${node.id}' (${plugin.id})`;
-    const { options, problems: optionProblems } = resolveOptions(plugin.options, node.options);
+    const { options, problems: resolveProblems } = resolveOptions(plugin.options, node.options);
+    // The loader locates a `--set` value as '--set KEY' instead of a place in the file.
+    const fromFile = (option: string) => !at(['nodes', index, 'options', option]).startsWith('--set ');
+    const optionProblems = [...resolveProblems, ...inapplicableOptions(plugin.options, node.options, options, fromFile)];
     for (const p of optionProblems) {
       const known = p.option in plugin.options;
       const path = node.options[p.option] === undefined ? ['nodes', index] : ['nodes', index, 'options', p.option];

@@ -1,7 +1,7 @@
 import type { Caps, CapsPattern } from '../caps.js';
 import type { FlowPolicy } from '../graph/flow-gate.js';
 import type { FrameSet } from '../frame.js';
-import type { OptionProblem, Options, OptionsSchema } from '../options.js';
+import type { OptionProblem, Options, OptionsOf, OptionsSchema } from '../options.js';
 import type { Logger } from '../logger.js';
 
 /** A named input of a stage or sink, and the caps it accepts. */
@@ -23,26 +23,33 @@ export interface Services {
   get<T>(token: symbol): T;
 }
 
-/** What every plugin instance gets: its node, options, a logger and the container's services. */
-export interface StageContext extends Services {
+/**
+ * What every plugin instance gets: its node, options (resolved: numbers are numbers), a logger and
+ * the container's services.
+ */
+export interface StageContext<O = Options> extends Services {
   nodeId: string;
-  options: Options;
+  options: O;
   log: Logger;
   signal: AbortSignal;
 }
 
-interface PluginBase {
+/**
+ * `S` is the plugin's option schema; the `define*` helpers below infer it, so the plugin's code
+ * gets `OptionsOf<S>`. A plugin typed without it (external ones, tables of plugins) sees `Options`.
+ */
+interface PluginBase<S extends OptionsSchema> {
   /** Dotted id used in pipeline files, e.g. `kind.decom`. */
   id: string;
   description: string;
-  options: OptionsSchema;
+  options: S;
   /** A YAML node that runs, shown by `kind-pipe describe`. */
   example: string;
   /**
    * Checks that need no input opened: a file that must exist, a folder that must exist.
    * Each problem names the option it is about.
    */
-  check?(options: Options, services: Services): OptionProblem[];
+  check?(options: OptionsOf<S>, services: Services): OptionProblem[];
 }
 
 export interface Source {
@@ -102,15 +109,15 @@ export interface OutputRecord {
   pins?: Record<string, string | number>;
 }
 
-export interface SourcePlugin extends PluginBase {
+export interface SourcePlugin<S extends OptionsSchema = OptionsSchema> extends PluginBase<S> {
   role: 'source';
   /** A live input (a camera) that never ends by itself: an interrupt finishes the output instead of discarding it. */
   live?: boolean;
   outputs: readonly OutputPort[];
-  create(ctx: StageContext): Source;
+  create(ctx: StageContext<OptionsOf<S>>): Source;
 }
 
-export interface StagePlugin extends PluginBase {
+export interface StagePlugin<S extends OptionsSchema = OptionsSchema> extends PluginBase<S> {
   role: 'stage';
   /**
    * Run on a worker thread unless the node says `worker: false`: for stages that hold the event
@@ -120,20 +127,47 @@ export interface StagePlugin extends PluginBase {
   inputs: readonly InputPort[];
   outputs: readonly OutputPort[];
   /** Output caps from input caps and options, before any frame flows; throws KindPipeError('caps'). */
-  negotiate(inputs: Record<string, Caps>, options: Options): Record<string, Caps>;
+  negotiate(inputs: Record<string, Caps>, options: OptionsOf<S>): Record<string, Caps>;
   /**
    * How many earlier frames this stage's output still depends on (a moving average, hysteresis);
    * none when absent. `kind-pipe submit` decodes that many frames before each segment, unwritten,
    * so a segment's first frames come out as they would in one run over the whole file.
    */
-  warmupFrames?(options: Options): number;
-  create(ctx: StageContext): Stage;
+  warmupFrames?(options: OptionsOf<S>): number;
+  create(ctx: StageContext<OptionsOf<S>>): Stage;
 }
 
-export interface SinkPlugin extends PluginBase {
+export interface SinkPlugin<S extends OptionsSchema = OptionsSchema> extends PluginBase<S> {
   role: 'sink';
   inputs: readonly InputPort[];
-  create(ctx: StageContext): Sink;
+  create(ctx: StageContext<OptionsOf<S>>): Sink;
 }
 
 export type Plugin = SourcePlugin | StagePlugin | SinkPlugin;
+
+/**
+ * Declares a source with typed options: the schema is written once and `ctx.options` follows it.
+ *
+ * @example
+ * export const sourceFile = defineSource({ role: 'source', options: { path: { type: 'path', description: '…' } }, … });
+ */
+export function defineSource<const S extends OptionsSchema>(plugin: SourcePlugin<S>): SourcePlugin<S> {
+  return plugin;
+}
+
+/**
+ * Declares a stage with typed options: `ctx.options`, `check`, `negotiate` and `warmupFrames` get
+ * `OptionsOf<S>` (a union tagged by the mode when options say `when`).
+ *
+ * @example
+ * export const gain = defineStage({ role: 'stage', options: { gain: { type: 'number', default: 1, description: '…' } }, …,
+ *   create: (ctx) => ({ process: async (inputs) => scale(inputs, ctx.options.gain) }) });
+ */
+export function defineStage<const S extends OptionsSchema>(plugin: StagePlugin<S>): StagePlugin<S> {
+  return plugin;
+}
+
+/** Declares a sink with typed options (see `defineStage`). */
+export function defineSink<const S extends OptionsSchema>(plugin: SinkPlugin<S>): SinkPlugin<S> {
+  return plugin;
+}

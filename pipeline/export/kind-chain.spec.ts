@@ -49,10 +49,12 @@ function refusal(t: import('ava').ExecutionContext, run: () => unknown, pattern:
 }
 
 test('kindRecipe when the pipeline is the KinD chain should read model, ratio and fusion off its nodes', (t) => {
-  const recipe = recipeOf(['fuse.mode=product', 'fuse.sigma=2', 'decom.model=kind-lite', 'restore.model=kind-lite', 'illum.model=kind-lite']);
-  t.like(recipe, { model: 'kind-lite', normalize: 'minmax', illumination: { mode: 'ratio', ratio: 4 }, fusion: 'product', sigma: 2 });
+  const recipe = recipeOf(['fuse.mode=product', 'decom.model=kind-lite', 'restore.model=kind-lite', 'illum.model=kind-lite']);
+  t.like(recipe, { model: 'kind-lite', normalize: 'minmax', illumination: { mode: 'ratio', ratio: 4 }, fusion: 'product' });
   t.is(recipe.differences.length, 1);
   t.regex(recipe.differences[0], /node 'norm' \(normalize mode: temporal\) is exported as per-frame minmax/);
+  // sigma applies to the official fusion only (#21: the builder refuses it beside mode: product).
+  t.like(recipeOf(['fuse.mode=official', 'fuse.sigma=2']), { fusion: 'official', sigma: 2 });
 });
 
 test('kindRecipe when illumination is learned should name the exposure net the node picks', (t) => {

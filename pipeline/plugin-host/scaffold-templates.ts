@@ -68,9 +68,10 @@ export function deactivate(): void {}
  *   options: { gain: 1.5 }
  * \`\`\`
  */
-import type { StagePlugin } from './kind-pipe.js';
+import { defineStage } from './kind-pipe.js';
 
-export const gain: StagePlugin = {
+// defineStage types ctx.options from the schema below: ctx.options.gain is a number.
+export const gain = defineStage({
   role: 'stage',
   id: '${id}',
   description: 'brightness gain through a lookup table',
@@ -84,7 +85,7 @@ export const gain: StagePlugin = {
   negotiate: (inputs) => ({ video: inputs.video }),
   create(ctx) {
     const table = new Uint8Array(256);
-    for (let v = 0; v < 256; v++) table[v] = Math.min(255, Math.round(v * Number(ctx.options.gain)));
+    for (let v = 0; v < 256; v++) table[v] = Math.min(255, Math.round(v * ctx.options.gain));
     return {
       async process(inputs) {
         const frame = inputs.video;
@@ -95,13 +96,13 @@ export const gain: StagePlugin = {
       },
     };
   },
-};
+});
 `,
     'src/gain.spec.ts': `import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gain } from './gain.js';
 
-const ctx = (options: Record<string, number>) => ({ nodeId: 'n', options, log: { info() {}, warn() {}, debug() {} }, signal: new AbortController().signal, get: () => undefined as never });
+const ctx = (options: { gain: number }) => ({ nodeId: 'n', options, log: { info() {}, warn() {}, debug() {} }, signal: new AbortController().signal, get: () => undefined as never });
 const frame = (data: number[]) => ({ index: 4, pts: 0.16, width: 1, height: 1, channels: 3, data: new Uint8Array(data) });
 
 test('${id} multiplies every value and saturates at 255', async () => {
@@ -175,27 +176,36 @@ export type OptionSpec =
   | { type: 'path'; description: string; default?: string }
   | { type: 'boolean'; description: string; default?: boolean };
 export type Options = Record<string, number | string | boolean>;
+export type OptionsSchema = Readonly<Record<string, OptionSpec>>;
+/** What an option holds when the stage sees it: kind-pipe has converted \`--set\` strings already. */
+type ValueOf<P> = P extends { type: 'number' | 'integer' } ? number : P extends { type: 'boolean' } ? boolean : P extends { enum: readonly (infer E)[] } ? E : string;
+export type OptionsOf<S extends OptionsSchema> = { -readonly [K in keyof S]: ValueOf<S[K]> };
 
 export interface Logger { info(message: string): void; warn(message: string): void; debug(message: string): void }
 export interface Disposable { dispose(): void | Promise<void> }
 
-export interface StageContext { nodeId: string; options: Options; log: Logger; signal: AbortSignal; get<T>(token: symbol): T }
+export interface StageContext<O = Options> { nodeId: string; options: O; log: Logger; signal: AbortSignal; get<T>(token: symbol): T }
 export interface Stage {
   start?(caps: Record<string, Caps>): Promise<void>;
   process(inputs: FrameSet): Promise<FrameSet>;
   dispose?(): void | Promise<void>;
 }
-export interface StagePlugin {
+export interface StagePlugin<S extends OptionsSchema = OptionsSchema> {
   role: 'stage';
   id: string;
   description: string;
-  options: Readonly<Record<string, OptionSpec>>;
+  options: S;
   example: string;
   preferWorker?: boolean;
   inputs: readonly { name: string; accepts: CapsPattern; description: string }[];
   outputs: readonly { name: string; produces: CapsPattern; description: string }[];
-  negotiate(inputs: Record<string, Caps>, options: Options): Record<string, Caps>;
-  create(ctx: StageContext): Stage;
+  negotiate(inputs: Record<string, Caps>, options: OptionsOf<S>): Record<string, Caps>;
+  create(ctx: StageContext<OptionsOf<S>>): Stage;
+}
+
+/** Declares a stage whose options are typed by its schema (\`ctx.options.gain\` is a number); returns it as is. */
+export function defineStage<const S extends OptionsSchema>(plugin: StagePlugin<S>): StagePlugin<S> {
+  return plugin;
 }
 
 export interface PluginActivationContext {

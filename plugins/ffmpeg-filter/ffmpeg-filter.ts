@@ -18,12 +18,12 @@
 import { videoCaps, type VideoCaps } from '../../core/caps.js';
 import type { FrameSet } from '../../core/frame.js';
 import { requireFfmpeg } from '../../core/media/tool.js';
-import type { StagePlugin } from '../../core/stage/plugin.js';
+import { defineStage } from '../../core/stage/plugin.js';
 import { FilterProcess } from './filter-process.js';
 import { filterOutputSize } from './output-size.js';
 import { temporalFilterFrames } from './temporal-filters.js';
 
-export const ffmpegFilter: StagePlugin = {
+export const ffmpegFilter = defineStage({
   role: 'stage',
   id: 'ffmpeg.filter',
   description: 'Any ffmpeg video filtergraph (hqdn3d, unsharp, scale, eq, …) as a stage; one frame out per frame in',
@@ -35,11 +35,11 @@ export const ffmpegFilter: StagePlugin = {
   inputs: [{ name: 'video', accepts: { kind: 'video', fixedSize: true }, description: 'rgb24 frames of one size' }],
   outputs: [{ name: 'video', produces: { kind: 'video' }, description: 'filtered rgb24 frames (the size may change, e.g. scale)' }],
   example: 'plugin: ffmpeg.filter\ninputs: { video: decode }\noptions: { graph: "hqdn3d=4:3:6:4.5" }',
-  warmupFrames: (options) => temporalFilterFrames(String(options.graph)),
+  warmupFrames: (options) => temporalFilterFrames(options.graph),
   negotiate(inputs, options) {
     requireFfmpeg();
     const input = inputs.video;
-    const size = filterOutputSize(String(options.graph), input.width!, input.height!, input.stream.fps);
+    const size = filterOutputSize(options.graph, input.width!, input.height!, input.stream.fps);
     return { video: { ...videoCaps(input), ...size } };
   },
   create(ctx) {
@@ -47,8 +47,8 @@ export const ffmpegFilter: StagePlugin = {
     return {
       async start(caps) {
         const input = caps.video as VideoCaps;
-        const output = filterOutputSize(String(ctx.options.graph), input.width!, input.height!, input.stream.fps);
-        filter = new FilterProcess(String(ctx.options.graph), input, output, Number(ctx.options.threads), Number(ctx.options.timeout) * 1000);
+        const output = filterOutputSize(ctx.options.graph, input.width!, input.height!, input.stream.fps);
+        filter = new FilterProcess(ctx.options.graph, input, output, ctx.options.threads, ctx.options.timeout * 1000);
       },
       async process(inputs): Promise<FrameSet> {
         const frame = inputs.video;
@@ -60,4 +60,4 @@ export const ffmpegFilter: StagePlugin = {
       },
     };
   },
-};
+});

@@ -24,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Caps } from '../../core/caps.js';
 import { KindPipeError } from '../../core/errors.js';
 import { asBytes } from '../../core/frame.js';
-import type { SinkPlugin } from '../../core/stage/plugin.js';
+import { defineSink } from '../../core/stage/plugin.js';
 import type { GstAppSrc, GstPipeline } from './binding.js';
 import { describeBusError, PipelineBus, type BusError } from './bus.js';
 import { buildPipeline, pipelineProblems, requireBinding } from './gst-pipeline.js';
@@ -32,7 +32,7 @@ import { sinkLine } from './launch-lines.js';
 import { toFraction } from './rate.js';
 import { padRows, rgbStride } from './rows.js';
 
-export const sinkGst: SinkPlugin = {
+export const sinkGst = defineSink({
   role: 'sink',
   id: 'sink.gst',
   description: 'Push frames into a GStreamer pipeline starting with appsrc (encode, stream, display)',
@@ -44,7 +44,7 @@ export const sinkGst: SinkPlugin = {
   inputs: [{ name: 'video', accepts: { kind: 'video', fixedSize: true }, description: 'frames to push' }],
   example: "plugin: sink.gst\ninputs: { video: enhance }\noptions: { pipeline: 'appsrc ! videoconvert ! x264enc ! mp4mux ! filesink location=out.mp4' }",
   check(options) {
-    const line = sinkLine(String(options.pipeline), { width: 16, height: 16, framerate: '25/1', maxBytes: 4 * 16 * 48 });
+    const line = sinkLine(options.pipeline, { width: 16, height: 16, framerate: '25/1', maxBytes: 4 * 16 * 48 });
     if ('problem' in line) return [{ option: 'pipeline', message: `option 'pipeline' ${line.problem}` }];
     if (line.location !== undefined) {
       const folder = dirname(resolve(line.location));
@@ -56,8 +56,8 @@ export const sinkGst: SinkPlugin = {
   },
   create(ctx) {
     const where = `node '${ctx.nodeId}' (sink.gst)`;
-    const user = String(ctx.options.pipeline);
-    const timeoutMs = Number(ctx.options.timeout) * 1000;
+    const user = ctx.options.pipeline;
+    const timeoutMs = ctx.options.timeout * 1000;
     let pipeline: GstPipeline | undefined;
     let bus: PipelineBus | undefined;
     let appsrc: GstAppSrc | undefined;
@@ -88,7 +88,7 @@ export const sinkGst: SinkPlugin = {
         const video = caps.video;
         ({ width, height } = video as { width: number; height: number });
         frameBytes = rgbStride(width) * height;
-        maxBytes = Number(ctx.options.queue) * frameBytes;
+        maxBytes = ctx.options.queue * frameBytes;
         if (rgbStride(width) !== width * 3) padded = new Uint8Array(frameBytes);
         const probe = sinkLine(user, { width, height, framerate: '1/1', maxBytes });
         if ('problem' in probe) throw new KindPipeError('config', `${where} option 'pipeline' ${probe.problem}`);
@@ -141,4 +141,4 @@ export const sinkGst: SinkPlugin = {
       },
     };
   },
-};
+});

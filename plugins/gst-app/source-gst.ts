@@ -18,7 +18,7 @@
 import type { Caps } from '../../core/caps.js';
 import { KindPipeError } from '../../core/errors.js';
 import type { FrameSet } from '../../core/frame.js';
-import type { SourcePlugin } from '../../core/stage/plugin.js';
+import { defineSource } from '../../core/stage/plugin.js';
 import type { GstAppSink, GstPipeline } from './binding.js';
 import { describeBusError, PipelineBus } from './bus.js';
 import { buildPipeline, pipelineProblems, requireBinding } from './gst-pipeline.js';
@@ -33,7 +33,7 @@ interface Sample {
   framerate: string;
 }
 
-export const sourceGst: SourcePlugin = {
+export const sourceGst = defineSource({
   role: 'source',
   id: 'source.gst',
   description: 'Frames from a GStreamer pipeline ending in appsink (cameras, RTSP, anything decodebin plays)',
@@ -45,14 +45,14 @@ export const sourceGst: SourcePlugin = {
   outputs: [{ name: 'video', produces: { kind: 'video' }, description: 'rgb24 frames; pts = index / framerate' }],
   example: "plugin: source.gst\noptions: { pipeline: 'filesrc location=night.mp4 ! decodebin ! appsink' }",
   check(options) {
-    const line = sourceLine(String(options.pipeline));
+    const line = sourceLine(options.pipeline);
     if ('problem' in line) return [{ option: 'pipeline', message: `option 'pipeline' ${line.problem}` }];
     return pipelineProblems(line.description);
   },
   create(ctx) {
     const where = `node '${ctx.nodeId}' (source.gst)`;
-    const limit = Number(ctx.options.frames);
-    const timeoutMs = Number(ctx.options.timeout) * 1000;
+    const limit = ctx.options.frames;
+    const timeoutMs = ctx.options.timeout * 1000;
     let pipeline: GstPipeline | undefined;
     let bus: PipelineBus | undefined;
     let appsink: GstAppSink | undefined;
@@ -104,7 +104,7 @@ export const sourceGst: SourcePlugin = {
     return {
       async open(): Promise<Record<string, Caps>> {
         const binding = requireBinding(where);
-        const line = sourceLine(String(ctx.options.pipeline));
+        const line = sourceLine(ctx.options.pipeline);
         if ('problem' in line) throw new KindPipeError('config', `${where} option 'pipeline' ${line.problem}`);
         pipeline = buildPipeline(binding, line.description, where);
         appsink = pipeline.findChild(line.appsink) as GstAppSink | undefined;
@@ -155,4 +155,4 @@ export const sourceGst: SourcePlugin = {
       },
     };
   },
-};
+});

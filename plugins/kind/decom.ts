@@ -12,10 +12,10 @@
 import { tensorCaps } from '../../core/caps.js';
 import { asFloat, tensorFrame } from '../../core/frame.js';
 import { floats, type ModelSession } from '../../core/model.js';
-import type { StagePlugin } from '../../core/stage/plugin.js';
+import { defineStage } from '../../core/stage/plugin.js';
 import { checkModel, dims, networkOptions, openNetwork } from './network.js';
 
-export const kindDecom: StagePlugin = {
+export const kindDecom = defineStage({
   role: 'stage',
   preferWorker: true,
   id: 'kind.decom',
@@ -46,4 +46,4 @@ export const kindDecom: StagePlugin = {
       dispose: () => session?.dispose(),
     };
   },
-};
+});

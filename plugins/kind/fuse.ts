@@ -18,17 +18,17 @@
 import { videoCaps } from '../../core/caps.js';
 import { KindPipeError } from '../../core/errors.js';
 import { asFloat, videoFrame } from '../../core/frame.js';
-import type { StagePlugin } from '../../core/stage/plugin.js';
+import { defineStage } from '../../core/stage/plugin.js';
 import { gaussianBlur } from './gaussian.js';
 
-export const kindFuse: StagePlugin = {
+export const kindFuse = defineStage({
   role: 'stage',
   preferWorker: true,
   id: 'kind.fuse',
   description: "Fuse x, R, I, R', I' into the enhanced rgb24 frame (official KinD recipe, or R'·I')",
   options: {
     mode: { type: 'string', description: "official: KinD's fusion recipe; product: R' · I' (what the shipped pipelines use)", default: 'official', enum: ['official', 'product'] },
-    sigma: { type: 'number', description: 'official mode: sigma of the Gaussian on gray(R)', default: 3, min: 0.5, max: 20 },
+    sigma: { type: 'number', description: 'official mode: sigma of the Gaussian on gray(R)', default: 3, min: 0.5, max: 20, when: { mode: ['official'] } },
   },
   inputs: [
     { name: 'image', accepts: { kind: 'tensor', channels: 3 }, description: 'x: the stretched input' },
@@ -49,8 +49,7 @@ export const kindFuse: StagePlugin = {
     return { video: videoCaps(image) };
   },
   create(ctx) {
-    const product = ctx.options.mode === 'product';
-    const sigma = Number(ctx.options.sigma);
+    const o = ctx.options;
     return {
       async process(inputs) {
         const x = asFloat(inputs.image, 'kind.fuse image');
@@ -61,10 +60,10 @@ export const kindFuse: StagePlugin = {
         const { width, height } = inputs.image;
         const plane = width * height;
         let weight: Float32Array | undefined;
-        if (!product) {
+        if (o.mode === 'official') {
           const gray = new Float32Array(plane);
           for (let p = 0; p < plane; p++) gray[p] = 0.299 * r[p] + 0.587 * r[plane + p] + 0.114 * r[2 * plane + p];
-          weight = gaussianBlur(gray, width, height, sigma);
+          weight = gaussianBlur(gray, width, height, o.sigma);
           for (let p = 0; p < plane; p++) weight[p] = Math.min(Math.sqrt(2 * Math.max(weight[p], 0)), 1);
         }
         const out = new Uint8Array(plane * 3);
@@ -81,4 +80,4 @@ export const kindFuse: StagePlugin = {
       },
     };
   },
-};
+});

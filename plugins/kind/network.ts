@@ -1,17 +1,20 @@
 import { ModelRegistry, runtimeOptionSchema, type ModelSession, type RuntimeOptions } from '../../core/model.js';
 import { KindPipeError } from '../../core/errors.js';
-import type { Options, OptionsSchema } from '../../core/options.js';
+import type { OptionsOf, OptionsSchema } from '../../core/options.js';
 import type { Services, StageContext } from '../../core/stage/plugin.js';
 
 /** Options every KinD network stage takes: which registered model, and how to run it. */
-export const networkOptions: OptionsSchema = {
+export const networkOptions = {
   model: { type: 'string', description: "registry id of the KinD model ('kind-pipe models' lists them)", default: 'kind' },
   ...runtimeOptionSchema,
-};
+} as const satisfies OptionsSchema;
 
-export function checkModel(options: Options, services: Services): { option: string; message: string }[] {
+/** The options of `networkOptions`, resolved; every KinD network stage's options hold them. */
+export type NetworkOptions = OptionsOf<typeof networkOptions>;
+
+export function checkModel(options: NetworkOptions, services: Services): { option: string; message: string }[] {
   try {
-    const entry = services.get<ModelRegistry>(ModelRegistry).get(String(options.model));
+    const entry = services.get<ModelRegistry>(ModelRegistry).get(options.model);
     if (entry.task !== 'kind') {
       return [{ option: 'model', message: `model '${entry.id}' is not a KinD model (task: ${entry.task}). Fix: run it with plugin model.image (model: ${entry.id}), or name a KinD model here (kind, kind-lite)` }];
     }
@@ -24,9 +27,9 @@ export function checkModel(options: Options, services: Services): { option: stri
 const warned = new Set<string>();
 
 /** Opens one network of the node's model; says loudly, once per model, when it is untrained. */
-export async function openNetwork(ctx: StageContext, role: string): Promise<ModelSession> {
+export async function openNetwork(ctx: StageContext<NetworkOptions>, role: string): Promise<ModelSession> {
   const registry = ctx.get<ModelRegistry>(ModelRegistry);
-  const id = String(ctx.options.model);
+  const id = ctx.options.model;
   const entry = registry.get(id);
   if (!entry.networks[role]?.trained && !warned.has(id)) {
     warned.add(id);
@@ -66,11 +69,11 @@ export function finiteOutputs(session: ModelSession, where: string): ModelSessio
   };
 }
 
-export function runtimeOptions(options: Options): RuntimeOptions {
+export function runtimeOptions(options: OptionsOf<typeof runtimeOptionSchema>): RuntimeOptions {
   return {
-    threads: Number(options.threads),
-    optimization: String(options.optimization) as RuntimeOptions['optimization'],
-    providers: String(options.providers).split(',').map((p) => p.trim()).filter(Boolean),
+    threads: options.threads,
+    optimization: options.optimization,
+    providers: options.providers.split(',').map((p) => p.trim()).filter(Boolean),
   };
 }
 

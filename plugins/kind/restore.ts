@@ -12,10 +12,10 @@
 import { tensorCaps } from '../../core/caps.js';
 import { asFloat, tensorFrame } from '../../core/frame.js';
 import { floats, type ModelSession } from '../../core/model.js';
-import type { StagePlugin } from '../../core/stage/plugin.js';
+import { defineStage } from '../../core/stage/plugin.js';
 import { checkModel, dims, networkOptions, openNetwork } from './network.js';
 
-export const kindRestore: StagePlugin = {
+export const kindRestore = defineStage({
   role: 'stage',
   preferWorker: true,
   id: 'kind.restore',
@@ -46,4 +46,4 @@ export const kindRestore: StagePlugin = {
       dispose: () => session?.dispose(),
     };
   },
-};
+});

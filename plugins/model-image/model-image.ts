@@ -22,40 +22,19 @@
 import { videoCaps } from '../../core/caps.js';
 import { KindPipeError } from '../../core/errors.js';
 import { asBytes, videoFrame } from '../../core/frame.js';
-import { runtimeOptionSchema, type ModelSession } from '../../core/model.js';
-import type { StagePlugin } from '../../core/stage/plugin.js';
+import type { ModelSession } from '../../core/model.js';
+import { defineStage } from '../../core/stage/plugin.js';
 import { packTensor, tensorSize, unpackPixel, type ImageContract } from './contract.js';
+import { modelImageOptions } from './options.js';
 import { checkContract, checkSource, openModel, runtimeOptions } from './session.js';
 import { feather, spans } from './tiles.js';
 
-export const modelImage: StagePlugin = {
+export const modelImage = defineStage({
   role: 'stage',
   preferWorker: true,
   id: 'model.image',
   description: 'Any ONNX image-to-image model (enhancer, super-resolution) by registry id or file, with its input contract; tiled for large frames',
-  options: {
-    model: { type: 'string', description: "registry id ('kind-pipe models'); or leave empty and give path", default: '' },
-    network: { type: 'string', description: 'which network of a registry model with several (e.g. decom)', default: '' },
-    path: { type: 'path', description: 'ONNX file, relative to the current folder', default: '' },
-    sha256: { type: 'string', description: 'expected sha256 of the file; checked before it is opened', default: '' },
-    input: { type: 'string', description: "the model's image input name (empty: its first input)", default: '' },
-    output: { type: 'string', description: "the model's image output name (empty: its first output)", default: '' },
-    layout: { type: 'string', description: 'tensor layout of input and output', default: 'NCHW', enum: ['NCHW', 'NHWC'] },
-    range: { type: 'string', description: 'pixel value range of input and output', default: '0..1', enum: ['0..1', '0..255', '-1..1'] },
-    order: { type: 'string', description: 'channel order of input and output', default: 'rgb', enum: ['rgb', 'bgr'] },
-    dtype: { type: 'string', description: "tensor element type; uint8 (with range '0..255') hands NHWC rgb frames over without conversion", default: 'float32', enum: ['float32', 'uint8'] },
-    multiple: { type: 'integer', description: 'H and W must be multiples of this: frames are edge-padded, then cropped back', default: 1, min: 1, max: 256 },
-    scale: { type: 'integer', description: 'output size / input size (2 for a ×2 super-resolution model)', default: 1, min: 1, max: 8 },
-    tile: { type: 'integer', description: 'tile size in input pixels for frames larger than it (0: whole frames)', default: 0, min: 0, max: 16384 },
-    overlap: { type: 'integer', description: 'overlap of neighbouring tiles in input pixels (exact for receptive fields up to overlap/4)', default: 32, min: 0, max: 4096 },
-    global: {
-      type: 'string',
-      description: 'none: the model is local; stats: stretch each frame by its whole-frame min-max before the model (same for every tile); whole: never tile',
-      default: 'none',
-      enum: ['none', 'stats', 'whole'],
-    },
-    ...runtimeOptionSchema,
-  },
+  options: modelImageOptions,
   inputs: [{ name: 'video', accepts: { kind: 'video' }, description: 'rgb24 frames' }],
   outputs: [{ name: 'video', produces: { kind: 'video' }, description: 'rgb24 frames, scale × the input size' }],
   example: "plugin: model.image\ninputs: { video: decode }\noptions: { path: my-enhancer.onnx, layout: NCHW, range: '0..1', multiple: 8, scale: 1 }",
@@ -63,31 +42,31 @@ export const modelImage: StagePlugin = {
     const problems = checkSource(options, services);
     problems.push(...checkContract(options, services));
     if (options.dtype === 'uint8' && options.range !== '0..255') {
-      problems.push({ option: 'range', message: `dtype uint8 carries 0..255 values, not ${String(options.range)}. Fix: range: '0..255'` });
+      problems.push({ option: 'range', message: `dtype uint8 carries 0..255 values, not ${options.range}. Fix: range: '0..255'` });
     }
-    const tile = Number(options.tile);
-    const multiple = Number(options.multiple);
+    const tile = options.tile;
+    const multiple = options.multiple;
     if (tile > 0) {
       if (options.global === 'whole') {
         problems.push({ option: 'tile', message: "global: whole means the model needs the whole frame, so it cannot be tiled. Fix: set tile: 0, or global: stats if the model's only global step is a min-max stretch" });
       }
       if (tile % multiple !== 0) problems.push({ option: 'tile', message: `tile ${tile} is not a multiple of ${multiple}. Fix: tile: ${Math.ceil(tile / multiple) * multiple}` });
-      if (2 * Number(options.overlap) >= tile) problems.push({ option: 'overlap', message: `overlap ${options.overlap} must be less than half of tile ${tile}` });
+      if (2 * options.overlap >= tile) problems.push({ option: 'overlap', message: `overlap ${options.overlap} must be less than half of tile ${tile}` });
     }
     return problems;
   },
   negotiate(inputs, options) {
     const caps = videoCaps(inputs.video);
-    const scale = Number(options.scale);
+    const scale = options.scale;
     return { video: { ...caps, width: caps.width === null ? null : caps.width * scale, height: caps.height === null ? null : caps.height * scale } };
   },
   create(ctx) {
     const o = ctx.options;
-    const contract: ImageContract = { layout: o.layout as ImageContract['layout'], range: o.range as ImageContract['range'], order: o.order as ImageContract['order'] };
-    const scale = Number(o.scale);
-    const multiple = Number(o.multiple);
-    const tile = o.global === 'whole' ? 0 : Number(o.tile);
-    const overlap = Number(o.overlap);
+    const contract: ImageContract = { layout: o.layout, range: o.range, order: o.order };
+    const scale = o.scale;
+    const multiple = o.multiple;
+    const tile = o.global === 'whole' ? 0 : o.tile;
+    const overlap = o.overlap;
     let session: ModelSession;
     let input = '';
     let output = '';
@@ -118,8 +97,8 @@ export const modelImage: StagePlugin = {
     return {
       async start() {
         session = await openModel(o, ctx, runtimeOptions(o));
-        input = String(o.input) || session.inputNames[0];
-        output = String(o.output) || session.outputNames[0];
+        input = o.input || session.inputNames[0];
+        output = o.output || session.outputNames[0];
         for (const [name, list] of [[input, session.inputNames], [output, session.outputNames]] as const) {
           if (!list.includes(name)) throw new KindPipeError('model', `model.image '${ctx.nodeId}': the model has no '${name}' (it has ${list.join(', ')})`);
         }
@@ -176,7 +155,7 @@ export const modelImage: StagePlugin = {
       dispose: () => session?.dispose(),
     };
   },
-};
+});
 
 /** rgb24 bytes as 0..1 floats; with `stretch`, min-max stretched over the whole frame. */
 function toUnit(bytes: Uint8Array, stretch: boolean): Float32Array {

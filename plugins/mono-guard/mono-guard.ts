@@ -26,10 +26,10 @@
 import { KindPipeError } from '../../core/errors.js';
 import { asBytes, videoFrame } from '../../core/frame.js';
 import { averageWarmupFrames } from '../../core/graph/warmup.js';
-import type { StagePlugin } from '../../core/stage/plugin.js';
+import { defineStage } from '../../core/stage/plugin.js';
 import { meanChroma, meanLuma, scaleBytes, toLuma } from './chroma.js';
 
-export const monoGuard: StagePlugin = {
+export const monoGuard = defineStage({
   role: 'stage',
   id: 'mono.guard',
   description: 'Infrared night mode: when the input has no colour, output the enhanced frame as luma only (no colour cast), with hysteresis',
@@ -53,7 +53,7 @@ export const monoGuard: StagePlugin = {
   outputs: [{ name: 'video', produces: { kind: 'video' }, description: 'rgb24 frames; R = G = B in mono mode' }],
   example: 'plugin: mono.guard\ninputs: { video: fuse, reference: decode }\noptions: { tolerance: 6, enter: 3, leave: 3 }',
   // The mode switch looks back enter/leave frames; the gain's average keeps `smoothing` of the past.
-  warmupFrames: (options) => Math.max(Number(options.enter), Number(options.leave)) + averageWarmupFrames(Number(options.smoothing)),
+  warmupFrames: (options) => Math.max(options.enter, options.leave) + averageWarmupFrames(options.smoothing),
   negotiate(inputs) {
     const { video, reference } = inputs;
     if (video.width !== reference.width || video.height !== reference.height) {
@@ -62,11 +62,11 @@ export const monoGuard: StagePlugin = {
     return { video: video };
   },
   create(ctx) {
-    const tolerance = Number(ctx.options.tolerance);
-    const enter = Number(ctx.options.enter);
-    const leave = Number(ctx.options.leave);
-    const step = Number(ctx.options.step);
-    const smoothing = Number(ctx.options.smoothing);
+    const tolerance = ctx.options.tolerance;
+    const enter = ctx.options.enter;
+    const leave = ctx.options.leave;
+    const step = ctx.options.step;
+    const smoothing = ctx.options.smoothing;
     let mono = false;
     let run = 0; // consecutive input frames that disagree with the current mode
     let averageGain: number | undefined;
@@ -99,4 +99,4 @@ export const monoGuard: StagePlugin = {
       },
     };
   },
-};
+});

@@ -18,26 +18,24 @@
 import { tensorCaps } from '../../core/caps.js';
 import { asBytes, tensorFrame } from '../../core/frame.js';
 import { averageWarmupFrames } from '../../core/graph/warmup.js';
-import type { StagePlugin } from '../../core/stage/plugin.js';
+import { defineStage } from '../../core/stage/plugin.js';
 
-export const normalize: StagePlugin = {
+export const normalize = defineStage({
   role: 'stage',
   id: 'normalize',
   description: "rgb24 → float tensor [1,3,H,W] in 0..1 with KinD's min-max stretch (per frame or smoothed over time)",
   options: {
     mode: { type: 'string', description: 'minmax: per frame (official); temporal: smoothed for video; none: x/255', default: 'temporal', enum: ['minmax', 'temporal', 'none'] },
-    smoothing: { type: 'number', description: 'temporal mode: weight of the past in the moving average of min and max', default: 0.9, min: 0, max: 0.999 },
-    clip: { type: 'number', description: 'temporal mode: fraction of samples ignored at each end when finding min and max', default: 0.001, min: 0, max: 0.1 },
+    smoothing: { type: 'number', description: 'temporal mode: weight of the past in the moving average of min and max', default: 0.9, min: 0, max: 0.999, when: { mode: ['temporal'] } },
+    clip: { type: 'number', description: 'temporal mode: fraction of samples ignored at each end when finding min and max', default: 0.001, min: 0, max: 0.1, when: { mode: ['temporal'] } },
   },
   inputs: [{ name: 'video', accepts: { kind: 'video' }, description: 'rgb24 frames' }],
   outputs: [{ name: 'image', produces: { kind: 'tensor', channels: 3 }, description: 'f32[1,3,H,W], 0..1' }],
   example: 'plugin: normalize\ninputs: { video: decode }\noptions: { mode: temporal }',
   negotiate: (inputs) => ({ image: tensorCaps(inputs.video, 3) }),
-  warmupFrames: (options) => (options.mode === 'temporal' ? averageWarmupFrames(Number(options.smoothing)) : 0),
+  warmupFrames: (options) => (options.mode === 'temporal' ? averageWarmupFrames(options.smoothing) : 0),
   create(ctx) {
-    const mode = String(ctx.options.mode);
-    const smoothing = Number(ctx.options.smoothing);
-    const clip = Number(ctx.options.clip);
+    const o = ctx.options;
     const histogram = new Uint32Array(256);
     let low: number | undefined;
     let high: number | undefined;
@@ -48,7 +46,7 @@ export const normalize: StagePlugin = {
         const plane = frame.width * frame.height;
         let min = 0;
         let max = 255;
-        if (mode === 'minmax') {
+        if (o.mode === 'minmax') {
           min = 255;
           max = 0;
           for (let i = 0; i < bytes.length; i++) {
@@ -56,10 +54,10 @@ export const normalize: StagePlugin = {
             if (v < min) min = v;
             if (v > max) max = v;
           }
-        } else if (mode === 'temporal') {
-          const range = robustRange(bytes, histogram, clip);
-          low = low === undefined ? range.min : smoothing * low + (1 - smoothing) * range.min;
-          high = high === undefined ? range.max : smoothing * high + (1 - smoothing) * range.max;
+        } else if (o.mode === 'temporal') {
+          const range = robustRange(bytes, histogram, o.clip);
+          low = low === undefined ? range.min : o.smoothing * low + (1 - o.smoothing) * range.min;
+          high = high === undefined ? range.max : o.smoothing * high + (1 - o.smoothing) * range.max;
           min = low;
           max = high;
         }
@@ -74,7 +72,7 @@ export const normalize: StagePlugin = {
       },
     };
   },
-};
+});
 
 /** The lowest and highest byte values once `clip` of the samples at each end are ignored. */
 function robustRange(bytes: Uint8Array, histogram: Uint32Array, clip: number): { min: number; max: number } {

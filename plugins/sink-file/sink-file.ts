@@ -20,11 +20,11 @@ import { asBytes } from '../../core/frame.js';
 import { countVideoFrames } from '../../core/media/probe.js';
 import { writeAll } from '../../core/media/raw-frames.js';
 import { ffmpegFile, ffmpegPath, requireFfmpeg, startTool, type Tool } from '../../core/media/tool.js';
-import type { SinkPlugin } from '../../core/stage/plugin.js';
+import { defineSink } from '../../core/stage/plugin.js';
 
 const containers = ['.mp4', '.mkv', '.mov', '.m4v', '.avi', '.ts'];
 
-export const sinkFile: SinkPlugin = {
+export const sinkFile = defineSink({
   role: 'sink',
   id: 'sink.file',
   description: 'Encode frames to a video file with ffmpeg, keeping fps, size and audio',
@@ -46,7 +46,7 @@ export const sinkFile: SinkPlugin = {
   inputs: [{ name: 'video', accepts: { kind: 'video', fixedSize: true }, description: 'frames to encode' }],
   example: 'plugin: sink.file\ninputs: { video: fuse }\noptions: { path: out.mp4, crf: 20 }',
   check(options) {
-    const path = resolve(String(options.path));
+    const path = resolve(options.path);
     const folder = dirname(path);
     if (!existsSync(folder) || !statSync(folder).isDirectory()) {
       return [{ option: 'path', kind: 'output', message: `output folder ${folder} does not exist. Fix: mkdir -p ${folder}, or choose another path` }];
@@ -61,12 +61,12 @@ export const sinkFile: SinkPlugin = {
     return [];
   },
   create(ctx) {
-    const finalPath = resolve(String(ctx.options.path));
+    const finalPath = resolve(ctx.options.path);
     const tempPath = join(dirname(finalPath), `.${basename(finalPath, extname(finalPath))}.partial-${process.pid}${extname(finalPath)}`);
     let encoder: Tool | undefined;
     let command: string[] = [];
-    const threads = Number(ctx.options.threads) || availableParallelism();
-    const skip = Number(ctx.options.skip);
+    const threads = ctx.options.threads || availableParallelism();
+    const skip = ctx.options.skip;
     let received = 0;
     let written = 0;
 
@@ -80,7 +80,7 @@ export const sinkFile: SinkPlugin = {
         const video = caps.video;
         const { width, height } = video as { width: number; height: number };
         const odd = width % 2 === 1 || height % 2 === 1;
-        let pixFmt = String(ctx.options.pix_fmt);
+        let pixFmt = ctx.options.pix_fmt;
         if (pixFmt === 'auto') pixFmt = odd ? 'yuv444p' : 'yuv420p';
         if (pixFmt === 'yuv420p' && odd) {
           throw new KindPipeError('config', `sink.file: ${width}×${height} is odd-sized and cannot be encoded as yuv420p. Fix: set pix_fmt: auto or yuv444p, or scale to an even size`);
@@ -90,7 +90,7 @@ export const sinkFile: SinkPlugin = {
         args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(video.stream.fps), '-i', 'pipe:0');
         if (audioFrom) args.push('-i', ffmpegFile(audioFrom), '-map', '0:v:0', '-map', '1:a?', '-c:a', 'copy');
         else args.push('-map', '0:v:0');
-        args.push('-c:v', ctx.options.codec === 'h265' ? 'libx265' : 'libx264', '-crf', String(ctx.options.crf), '-preset', String(ctx.options.preset));
+        args.push('-c:v', ctx.options.codec === 'h265' ? 'libx265' : 'libx264', '-crf', `${ctx.options.crf}`, '-preset', ctx.options.preset);
         args.push('-pix_fmt', pixFmt, '-threads', String(threads));
         if (ctx.options.codec === 'h265') args.push('-tag:v', 'hvc1', '-x265-params', 'log-level=error');
         if (['.mp4', '.mov', '.m4v'].includes(extname(finalPath).toLowerCase())) args.push('-movflags', '+faststart');
@@ -136,7 +136,7 @@ export const sinkFile: SinkPlugin = {
       },
     };
   },
-};
+});
 
 function writable(folder: string): boolean {
   try {

@@ -14,9 +14,9 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { asBytes } from '../../core/frame.js';
 import { encodePng } from '../../core/media/still.js';
-import type { SinkPlugin } from '../../core/stage/plugin.js';
+import { defineSink } from '../../core/stage/plugin.js';
 
-export const sinkImages: SinkPlugin = {
+export const sinkImages = defineSink({
   role: 'sink',
   id: 'sink.images',
   description: 'Write frames as PNG files into a folder',
@@ -27,14 +27,14 @@ export const sinkImages: SinkPlugin = {
   inputs: [{ name: 'video', accepts: { kind: 'video' }, description: 'frames to save' }],
   example: 'plugin: sink.images\ninputs: { video: fuse }\noptions: { path: enhanced/ }',
   check(options) {
-    const folder = resolve(String(options.path));
+    const folder = resolve(options.path);
     if (existsSync(folder) && !statSync(folder).isDirectory()) return [{ option: 'path', kind: 'output', message: `${folder} exists and is not a folder. Fix: choose a folder path` }];
     if (!existsSync(dirname(folder))) return [{ option: 'path', kind: 'output', message: `the parent of ${folder} does not exist. Fix: mkdir -p ${dirname(folder)}` }];
     return [];
   },
   create(ctx) {
-    const folder = resolve(String(ctx.options.path));
-    const suffix = String(ctx.options.suffix);
+    const folder = resolve(ctx.options.path);
+    const suffix = ctx.options.suffix;
     let pending: string | undefined;
     return {
       async start() {
@@ -57,4 +57,4 @@ export const sinkImages: SinkPlugin = {
       },
     };
   },
-};
+});

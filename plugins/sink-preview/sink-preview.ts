@@ -22,7 +22,7 @@ import type { Disposable } from '../../core/disposable.js';
 import { asBytes, type FrameSet } from '../../core/frame.js';
 import { requireFfmpeg } from '../../core/media/tool.js';
 import { ProgressFeed } from '../../core/progress-feed.js';
-import type { Services, SinkPlugin } from '../../core/stage/plugin.js';
+import { defineSink, type Services } from '../../core/stage/plugin.js';
 import { JpegEncoder } from './jpeg-encoder.js';
 import { isLoopback } from './loopback.js';
 import { previewPage } from './page.js';
@@ -30,7 +30,7 @@ import { PreviewServer } from './preview-server.js';
 import { FrameRate } from './frame-rate.js';
 import { pack, sideBySide, type SideBySide } from './side-by-side.js';
 
-export const sinkPreview: SinkPlugin = {
+export const sinkPreview = defineSink({
   role: 'sink',
   id: 'sink.preview',
   description: 'Show before|after side by side and the run counters live in a web browser (MJPEG over node:http)',
@@ -49,7 +49,7 @@ export const sinkPreview: SinkPlugin = {
   ],
   example: 'plugin: sink.preview\ninputs: { before: decode, after: fuse }\noptions: { port: 8090, linger: 30 }',
   check(options) {
-    const host = String(options.host);
+    const host = options.host;
     if (!isLoopback(host) && options.public !== true) {
       return [
         {
@@ -63,9 +63,9 @@ export const sinkPreview: SinkPlugin = {
     return [];
   },
   create(ctx) {
-    const host = String(ctx.options.host);
-    const minGapMs = 1000 / Number(ctx.options.maxFps);
-    const lingerS = Number(ctx.options.linger);
+    const host = ctx.options.host;
+    const minGapMs = 1000 / ctx.options.maxFps;
+    const lingerS = ctx.options.linger;
     const feed = progressFeed(ctx);
     const rate = new FrameRate();
     let layout: SideBySide | undefined;
@@ -128,12 +128,12 @@ export const sinkPreview: SinkPlugin = {
       async start(caps: Record<string, Caps>) {
         requireFfmpeg();
         const size = (c: Caps) => ({ width: c.width!, height: c.height! });
-        layout = sideBySide(size(caps.before), size(caps.after), Number(ctx.options.height));
-        server = new PreviewServer({ host, port: Number(ctx.options.port), public: ctx.options.public === true, page: previewPage(ctx.nodeId), stats });
+        layout = sideBySide(size(caps.before), size(caps.after), ctx.options.height);
+        server = new PreviewServer({ host, port: ctx.options.port, public: ctx.options.public, page: previewPage(ctx.nodeId), stats });
         const url = await server.listen();
         encoder = new JpegEncoder(
           layout,
-          Number(ctx.options.quality),
+          ctx.options.quality,
           (jpeg) => {
             shown++;
             server!.frame(jpeg);
@@ -186,7 +186,7 @@ export const sinkPreview: SinkPlugin = {
       },
     };
   },
-};
+});
 
 /** The runner's feed of progress reports, when the graph was started by one that has it. */
 function progressFeed(services: Services): ProgressFeed | undefined {

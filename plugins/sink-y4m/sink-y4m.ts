@@ -25,13 +25,13 @@ import { formatY4mHeader } from '../../core/media/y4m-header.js';
 import { y4mLayout } from '../../core/media/y4m-layout.js';
 import { Y4mWriter } from '../../core/media/y4m-writer.js';
 import { yuvFromRgb } from '../../core/media/yuv-from-rgb.js';
-import { defaultRange, matrixForSize, type YuvMatrix, type YuvRange } from '../../core/media/yuv-matrix.js';
-import type { SinkPlugin } from '../../core/stage/plugin.js';
+import { defaultRange, matrixForSize, type YuvMatrix } from '../../core/media/yuv-matrix.js';
+import { defineSink } from '../../core/stage/plugin.js';
 
 const frameLine = 'FRAME\n';
 const stdoutIsATerminal = 'stdout is a terminal: y4m is binary video. Fix: pipe it on (… | ffmpeg -i - out.mp4) or redirect it to a file';
 
-export const sinkY4m: SinkPlugin = {
+export const sinkY4m = defineSink({
   role: 'sink',
   id: 'sink.y4m',
   description: "Write frames as YUV4MPEG2 (y4m) to a file or pipe ('-' = stdout)",
@@ -49,7 +49,7 @@ export const sinkY4m: SinkPlugin = {
   inputs: [{ name: 'video', accepts: { kind: 'video', fixedSize: true }, description: 'frames to write' }],
   example: "plugin: sink.y4m\ninputs: { video: fuse }\noptions: { path: '-' }",
   check(options) {
-    const path = String(options.path);
+    const path = options.path;
     if (path === '-') return []; // where stdout points is known only when the run starts
     const folder = dirname(resolve(path));
     if (!existsSync(folder) || !statSync(folder).isDirectory()) return [{ option: 'path', kind: 'output', message: `output folder ${folder} does not exist. Fix: mkdir -p ${folder}, or choose another path` }];
@@ -57,7 +57,7 @@ export const sinkY4m: SinkPlugin = {
     return [];
   },
   create(ctx) {
-    const path = String(ctx.options.path);
+    const path = ctx.options.path;
     const toStdout = path === '-';
     const finalPath = resolve(path);
     // A named pipe or device is written in place; a regular file under a temp name, then renamed.
@@ -77,10 +77,10 @@ export const sinkY4m: SinkPlugin = {
         size = { width, height };
         const from = video.stream.y4m;
         const odd = width % 2 === 1 || height % 2 === 1;
-        const tag = ctx.options.chroma !== 'auto' ? String(ctx.options.chroma) : from ? (from.chroma === '444alpha' ? '444' : from.chroma) : odd ? '444' : '420jpeg';
+        const tag = ctx.options.chroma !== 'auto' ? ctx.options.chroma : from ? (from.chroma === '444alpha' ? '444' : from.chroma) : odd ? '444' : '420jpeg';
         const chroma = y4mChroma(tag)!;
-        const rangeTag = ctx.options.range === 'auto' ? from?.range : (ctx.options.range as YuvRange);
-        const matrix: YuvMatrix = ctx.options.matrix !== 'auto' ? (ctx.options.matrix as YuvMatrix) : (from?.matrix ?? matrixForSize(width, height));
+        const rangeTag = ctx.options.range === 'auto' ? from?.range : ctx.options.range;
+        const matrix: YuvMatrix = ctx.options.matrix !== 'auto' ? ctx.options.matrix : (from?.matrix ?? matrixForSize(width, height));
         const header = formatY4mHeader({
           width,
           height,
@@ -122,7 +122,7 @@ export const sinkY4m: SinkPlugin = {
       },
     };
   },
-};
+});
 
 /** A y4m `F` ratio for a frame rate: exact for whole and NTSC (×1000/1001) rates. */
 function frameRate(fps: number): [number, number] {

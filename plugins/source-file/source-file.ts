@@ -18,9 +18,9 @@ import { readFrames } from '../../core/media/raw-frames.js';
 import { ffmpegFile, ffmpegPath, requireFfmpeg, startTool, type Tool } from '../../core/media/tool.js';
 import { KindPipeError } from '../../core/errors.js';
 import type { Caps } from '../../core/caps.js';
-import type { SourcePlugin } from '../../core/stage/plugin.js';
+import { defineSource } from '../../core/stage/plugin.js';
 
-export const sourceFile: SourcePlugin = {
+export const sourceFile = defineSource({
   role: 'source',
   id: 'source.file',
   description: 'Decode a video file (anything ffmpeg reads) into rgb24 frames',
@@ -32,15 +32,15 @@ export const sourceFile: SourcePlugin = {
   outputs: [{ name: 'video', produces: { kind: 'video' }, description: 'decoded frames, rgb24, upright' }],
   example: 'plugin: source.file\noptions: { path: night.mp4 }',
   check(options) {
-    const path = String(options.path);
+    const path = options.path;
     if (!existsSync(path)) return [{ option: 'path', kind: 'input', message: `input file ${path} does not exist. Fix: check the path (relative paths are from the current folder)` }];
     if (!statSync(path).isFile()) return [{ option: 'path', kind: 'input', message: `input ${path} is ${statSync(path).isDirectory() ? 'a folder' : 'not a file'}. Fix: give a video file (a folder of images runs with source.images: pipelines/stills.yaml)` }];
     return [];
   },
   create(ctx) {
-    const path = String(ctx.options.path);
-    const start = Number(ctx.options.start);
-    const limit = Number(ctx.options.frames);
+    const path = ctx.options.path;
+    const start = ctx.options.start;
+    const limit = ctx.options.frames;
     let decoder: Tool | undefined;
     let width = 0;
     let height = 0;
@@ -102,4 +102,4 @@ export const sourceFile: SourcePlugin = {
       },
     };
   },
-};
+});

@@ -16,10 +16,10 @@ import { KindPipeError } from '../../core/errors.js';
 import type { FrameSet } from '../../core/frame.js';
 import { decodeImage, imageExtensions, probeImage } from '../../core/media/still.js';
 import { requireFfmpeg } from '../../core/media/tool.js';
-import type { SourcePlugin } from '../../core/stage/plugin.js';
+import { defineSource } from '../../core/stage/plugin.js';
 
 
-export const sourceImages: SourcePlugin = {
+export const sourceImages = defineSource({
   role: 'source',
   id: 'source.images',
   description: 'Read an image file or a folder of images (png, jpg, bmp, tif, webp, ppm)',
@@ -29,12 +29,12 @@ export const sourceImages: SourcePlugin = {
   outputs: [{ name: 'video', produces: { kind: 'video' }, description: 'one rgb24 frame per image; size may vary' }],
   example: 'plugin: source.images\noptions: { path: shots/ }',
   check(options) {
-    const path = String(options.path);
+    const path = options.path;
     if (!existsSync(path)) return [{ option: 'path', kind: 'input', message: `${path} does not exist. Fix: give an image file or a folder of images` }];
     return [];
   },
   create(ctx) {
-    const path = String(ctx.options.path);
+    const path = ctx.options.path;
     let files: string[] = [];
     let sizes: { width: number; height: number }[] = [];
     return {
@@ -69,4 +69,4 @@ export const sourceImages: SourcePlugin = {
       dispose() {},
     };
   },
-};
+});

@@ -35,15 +35,15 @@
 import type { Caps } from '../../core/caps.js';
 import { KindPipeError } from '../../core/errors.js';
 import type { FrameSet } from '../../core/frame.js';
-import { flowPolicies, type FlowPolicyName } from '../../core/graph/flow-gate.js';
+import { flowPolicies } from '../../core/graph/flow-gate.js';
 import { readFrames } from '../../core/media/raw-frames.js';
 import { ffmpegPath, requireFfmpeg, startTool, type Tool } from '../../core/media/tool.js';
-import type { SourcePlugin } from '../../core/stage/plugin.js';
+import { defineSource } from '../../core/stage/plugin.js';
 import { ReconnectPolicy } from './reconnect-policy.js';
 import { probeRtsp, rtspInputArgs } from './rtsp-probe.js';
 import { redactUrl, rtspUrlProblem } from './rtsp-url.js';
 
-export const sourceRtsp: SourcePlugin = {
+export const sourceRtsp = defineSource({
   role: 'source',
   id: 'source.rtsp',
   live: true,
@@ -66,19 +66,19 @@ export const sourceRtsp: SourcePlugin = {
   outputs: [{ name: 'video', produces: { kind: 'video' }, description: 'live frames, rgb24, pts in wall-clock seconds since the first frame' }],
   example: "plugin: source.rtsp\noptions: { url: 'rtsp://192.168.1.20:554/stream1', flow: drop-oldest, maxInFlight: 2 }",
   check(options) {
-    const problem = rtspUrlProblem(String(options.url));
+    const problem = rtspUrlProblem(options.url);
     return problem ? [{ option: 'url', message: problem }] : [];
   },
   create(ctx) {
-    const url = String(ctx.options.url);
+    const url = ctx.options.url;
     const shown = redactUrl(url);
-    const transport = String(ctx.options.transport);
-    const timeoutS = Number(ctx.options.timeout);
-    const reconnect = Boolean(ctx.options.reconnect);
-    const maxOutage = Number(ctx.options.maxOutage);
-    const limit = Number(ctx.options.frames);
-    let width = Number(ctx.options.width);
-    let height = Number(ctx.options.height);
+    const transport = ctx.options.transport;
+    const timeoutS = ctx.options.timeout;
+    const reconnect = ctx.options.reconnect;
+    const maxOutage = ctx.options.maxOutage;
+    const limit = ctx.options.frames;
+    let width = ctx.options.width;
+    let height = ctx.options.height;
     let reconnects = 0;
     let decoder: Tool | undefined;
     const killDecoder = () => {
@@ -99,7 +99,7 @@ export const sourceRtsp: SourcePlugin = {
 
     return {
       live: {
-        flow: { policy: String(ctx.options.flow) as FlowPolicyName, maxInFlight: Number(ctx.options.maxInFlight) },
+        flow: { policy: ctx.options.flow, maxInFlight: ctx.options.maxInFlight },
         reconnects: () => reconnects,
       },
       async open(): Promise<Record<string, Caps>> {
@@ -108,13 +108,13 @@ export const sourceRtsp: SourcePlugin = {
         if (width === 0 && height === 0) ({ width, height } = probe);
         else if (width === 0) width = even((height * probe.width) / probe.height);
         else if (height === 0) height = even((width * probe.height) / probe.width);
-        const fps = Number(ctx.options.fps) || probe.fps;
+        const fps = ctx.options.fps || probe.fps;
         if (!fps) throw new KindPipeError('config', `the RTSP stream ${shown} does not say its frame rate. Fix: set the camera's rate as option fps, e.g. fps: 25`);
         ctx.log.info(`${shown}: ${probe.codec} ${probe.width}×${probe.height} at ${probe.fps || '?'} fps → frames ${width}×${height}, encoded at ${fps} fps`);
         return { video: { kind: 'video', format: 'rgb24', width, height, stream: { fps, origin: shown } } };
       },
       async *frames(): AsyncGenerator<FrameSet> {
-        const policy = new ReconnectPolicy(Number(ctx.options.backoff), Number(ctx.options.backoffMax), maxOutage);
+        const policy = new ReconnectPolicy(ctx.options.backoff, ctx.options.backoffMax, maxOutage);
         const frameBytes = width * height * 3;
         let index = 0;
         let first: number | undefined;
@@ -197,7 +197,7 @@ export const sourceRtsp: SourcePlugin = {
       },
     };
   },
-};
+});
 
 /** Connecting, and ffmpeg's analysis of the stream (rtsp-probe.ts), come before a connection's first frame. */
 const firstFrameExtraS = 3;

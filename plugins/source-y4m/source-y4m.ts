@@ -26,11 +26,11 @@ import { y4mLayout } from '../../core/media/y4m-layout.js';
 import { Y4mReader } from '../../core/media/y4m-reader.js';
 import { defaultRange, matrixForSize, type YuvMatrix, type YuvRange } from '../../core/media/yuv-matrix.js';
 import { yuvToRgb } from '../../core/media/yuv-to-rgb.js';
-import type { SourcePlugin } from '../../core/stage/plugin.js';
+import { defineSource } from '../../core/stage/plugin.js';
 
 const fieldOrder: Readonly<Record<string, string>> = { t: 'top field first', b: 'bottom field first', m: 'mixed progressive and interlaced frames' };
 
-export const sourceY4m: SourcePlugin = {
+export const sourceY4m = defineSource({
   role: 'source',
   id: 'source.y4m',
   description: "Read a YUV4MPEG2 (y4m) file or pipe ('-' = stdin) into rgb24 frames",
@@ -48,14 +48,14 @@ export const sourceY4m: SourcePlugin = {
   outputs: [{ name: 'video', produces: { kind: 'video' }, description: 'frames converted to rgb24' }],
   example: "plugin: source.y4m\noptions: { path: '-' }",
   check(options) {
-    const path = String(options.path);
+    const path = options.path;
     if (path === '-') return []; // where stdin points is known only when the run starts
     if (!existsSync(path)) return [{ option: 'path', kind: 'input', message: `input file ${path} does not exist. Fix: check the path (relative paths are from the current folder)` }];
     if (statSync(path).isDirectory()) return [{ option: 'path', kind: 'input', message: `input ${path} is a folder, not a y4m file. Fix: give the .y4m file, or '-' for stdin` }];
     return [];
   },
   create(ctx) {
-    const path = String(ctx.options.path);
+    const path = ctx.options.path;
     const origin = path === '-' ? 'stdin' : path;
     let stream: Readable | undefined;
     let reader: Y4mReader | undefined;
@@ -89,8 +89,8 @@ export const sourceY4m: SourcePlugin = {
         const [num, den] = parsed.rate;
         if (num > 0) fps = num / den;
         else ctx.log.warn(`${origin}: the y4m header gives no frame rate (F0:0); assuming 25 fps, as ffmpeg does`);
-        const range: YuvRange = ctx.options.range === 'auto' ? (parsed.range ?? defaultRange(chroma.planes)) : (ctx.options.range as YuvRange);
-        const matrix: YuvMatrix = ctx.options.matrix === 'auto' ? matrixForSize(width, height) : (ctx.options.matrix as YuvMatrix);
+        const range: YuvRange = ctx.options.range === 'auto' ? (parsed.range ?? defaultRange(chroma.planes)) : ctx.options.range;
+        const matrix: YuvMatrix = ctx.options.matrix === 'auto' ? matrixForSize(width, height) : ctx.options.matrix;
         convert = yuvToRgb({ width, height, shiftX: chroma.shiftX, shiftY: chroma.shiftY, planes: chroma.planes, depth: chroma.depth, matrix, range });
         const layout = y4mLayout(width, height, chroma);
         let frameCount = parsed.length;
@@ -127,4 +127,4 @@ export const sourceY4m: SourcePlugin = {
       },
     };
   },
-};
+});
