@@ -158,7 +158,7 @@ function locationOption(plugin: string): string | null {
 function applyOverrides(nodes: NodeSpec[], overrides: Overrides, setLocations: Map<string, string>): void {
   for (const override of overrides) {
     const eq = override.indexOf('=');
-    if (eq <= 0) throw new KindPipeError('usage', `--set ${override}: expected KEY=VALUE, e.g. --set input=night.mp4 or --set illum.ratio=4`);
+    if (eq <= 0) throw new KindPipeError('usage', `--set ${override}: expected KEY=VALUE, e.g. --set input=night.mp4 or --set illum.compensation=1.3`);
     const key = override.slice(0, eq);
     const value = override.slice(eq + 1);
     if ((key === 'input' || key === 'output') && value === '') throw new KindPipeError('usage', `--set ${key}= is empty. Fix: give a path, e.g. --set ${key}=${key === 'input' ? 'night.mp4' : 'night-enhanced.mp4'}`);

@@ -48,7 +48,7 @@ usage:
 
 --set input=PATH        the pipeline's source file/folder
 --set output=PATH       the pipeline's output
---set NODE.OPTION=VALUE any option of any node (e.g. --set illum.ratio=3)
+--set NODE.OPTION=VALUE any option of any node (e.g. --set illum.compensation=1.3)
 
 exit codes: 0 ok · 1 failed while processing · 2 bad command line or pipeline file
             3 input missing or unreadable · 4 output cannot be written

@@ -10,7 +10,7 @@ backend), DeepStream nvinfer, OpenVINO. Input 'input' and output 'output' are fl
 export. Needs /usr/bin/python3 with torch and onnx (apt-get install python3-torch
 python3-onnx), or KIND_PIPE_PYTHON naming another Python. See docs/ffmpeg.md.
 
-  kind-pipe export pipelines/cctv-night.yaml --onnx kind-night.onnx --set illum.ratio=3
+  kind-pipe export pipelines/cctv-night.yaml --onnx kind-night.onnx --set illum.mode=ratio --set illum.ratio=3
 
 Temporal smoothing cannot live in a single-frame graph: normalize 'temporal' is exported as
 per-frame 'minmax', and illumination 'auto' picks its ratio from each frame alone (a warning

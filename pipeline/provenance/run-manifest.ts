@@ -72,6 +72,9 @@ export function canonicalPipeline(graph: BuiltGraph, spec: GraphSpec): Canonical
     nodes: graph.nodes.map((node) => {
       const options: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(node.options)) {
+        // An option of another mode (its default) did nothing, and the builder refuses it set.
+        const when = node.plugin.options[name]?.when;
+        if (when && Object.entries(when).some(([mode, values]) => !(values as readonly unknown[]).includes(node.options[mode]))) continue;
         const type = node.plugin.options[name]?.type;
         if (type === 'path' && typeof value === 'string' && value !== '' && value !== '-') options[name] = resolve(value);
         else if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(value)) options[name] = value.replace(/(:\/\/[^/:@]*):[^/@]*@/, '$1:***@');

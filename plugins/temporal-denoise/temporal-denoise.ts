@@ -12,10 +12,10 @@
  * ```
  */
 import { asBytes, videoFrame } from '../../core/frame.js';
-import type { StagePlugin } from '../../core/stage/plugin.js';
+import { defineStage } from '../../core/stage/plugin.js';
 import { Background } from './background.js';
 
-export const temporalDenoise: StagePlugin = {
+export const temporalDenoise = defineStage({
   role: 'stage',
   id: 'temporal.denoise',
   description: 'Average what stays still over time (fixed cameras): noise falls as 1/√frames, what moves passes unchanged',
@@ -29,9 +29,9 @@ export const temporalDenoise: StagePlugin = {
   outputs: [{ name: 'video', produces: { kind: 'video' }, description: 'the same frames, the static scene averaged' }],
   example: 'plugin: temporal.denoise\ninputs: { video: decode }\noptions: { frames: 24 }',
   negotiate: (inputs) => ({ video: inputs.video }),
-  warmupFrames: (options) => Number(options.frames),
+  warmupFrames: (options) => options.frames,
   create(ctx) {
-    const options = { maxFrames: Number(ctx.options.frames), threshold: Number(ctx.options.threshold), globalChange: Number(ctx.options.globalChange) };
+    const options = { maxFrames: ctx.options.frames, threshold: ctx.options.threshold, globalChange: ctx.options.globalChange };
     let background: Background | undefined;
     return {
       async process(inputs) {
@@ -44,4 +44,4 @@ export const temporalDenoise: StagePlugin = {
       },
     };
   },
-};
+});
