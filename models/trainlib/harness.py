@@ -93,9 +93,9 @@ def trim_rows(path, step):
 class Harness:
     """One run folder: its budget, checkpoint, logs and random generators."""
 
-    def __init__(self, folder, args, stream=(), log_every=50):
+    def __init__(self, folder, args, stream=(), log_every=50, name=None):
         self.folder, self.args, self.log_every = folder, args, log_every
-        self.name = os.path.basename(folder)
+        self.name = name or os.path.basename(folder)
         os.makedirs(folder, exist_ok=True)
         torch.set_num_threads(args.threads)
         torch.manual_seed(args.seed)
