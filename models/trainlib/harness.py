@@ -104,6 +104,7 @@ class Harness:
         self.ckpt = os.path.join(folder, 'latest.pt')
         self.val_csv, self.train_csv = os.path.join(folder, 'val.csv'), os.path.join(folder, 'train.csv')
         self.step, self.minutes = 0, 0.0
+        self.saved = None  # the step of the last checkpoint written
         self.prior = {'steps': 0, 'minutes': 0.0}  # the history of the weights the run started from
         self.started = time.time()
         self.deadline = deadline_at(args.deadline, self.started) if args.deadline else None
@@ -144,9 +145,16 @@ class Harness:
     def spent(self):
         return self.trained >= self.args.minutes or bool(self.args.steps and self.step >= self.args.steps)
 
+    def finished(self):
+        """Whether the budget is already spent (said in the log): then there is nothing to load."""
+        if self.spent():
+            self.say(f'{self.name}: budget of {self.args.minutes} min already spent, nothing to do')
+        return self.spent()
+
     def checkpoint(self, state, validate):
         """Saves state() with the run's counters and RNG states, then appends validate()'s
         metrics to val.csv."""
+        self.saved = self.step
         save(self.ckpt, **state(), step=self.step, minutes=self.minutes, prior=self.prior,
              np_rng=self.rng.bit_generator.state, torch_rng=torch.get_rng_state(),
              py_rng=random.getstate(), args=vars(self.args))
@@ -165,8 +173,7 @@ class Harness:
     def train(self, step, state, validate):
         """Calls step() -> {'loss': float, ...parts} until the budget is spent or a stop comes,
         checkpointing every --ckpt-every minutes and at the end. Returns the exit code."""
-        if self.spent():
-            self.say(f'{self.name}: budget of {self.args.minutes} min already spent, nothing to do')
+        if self.finished():
             return 0
         if not os.path.exists(self.val_csv):
             self.checkpoint(state, validate)
@@ -191,7 +198,8 @@ class Harness:
             if time.time() - last_ckpt > self.args.ckpt_every * 60:
                 self.checkpoint(state, validate)
                 last_ckpt = time.time()
-        self.checkpoint(state, validate)
+        if self.saved != self.step:
+            self.checkpoint(state, validate)
         self.say(f'{self.name}: stopped at step {self.step}, {self.minutes:.1f} min ({WHY[code]})')
         return code
 

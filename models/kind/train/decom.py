@@ -12,9 +12,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
-import nets  # noqa: E402
 import stage  # noqa: E402
-from pairs import Pairs, val_set  # noqa: E402
 from stage_losses import decom_loss  # noqa: E402
 from trainlib.metrics import psnr  # noqa: E402
 
@@ -41,17 +39,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     stage.add_arguments(ap, batch=4, patch=96, lr=LR)  # full resolution: 16 images a step, small batches
     args = ap.parse_args()
-    h = stage.open_run('decom', args, 'decom')
-    net = nets.build('decom')
-    opt = torch.optim.Adam(net.parameters(), lr=args.lr or LR)
-    stage.start(h, net, opt, args, 'decom')
-    if h.spent():
-        return h.train(None, None, None)
-    pairs, val = Pairs(stage.train_images(h), h.rng), val_set()
-    h.say(f'decom: {nets.count_params(net)} params, batch {args.batch}, patch {args.patch}, '
-          f'lr {opt.param_groups[0]["lr"]}, budget {args.minutes} min, threads {args.threads}')
-    step = stage.stepper(net, opt, decom_loss, {}, lambda: pairs.batch(args.batch, args.patch - 16 * int(h.rng.integers(0, 3))))
-    return h.train(step, lambda: {'model': net.state_dict(), 'opt': opt.state_dict()}, lambda: validate(net, val))
+    return stage.train_one('decom', args, LR, decom_loss, validate)
 
 
 if __name__ == '__main__':

@@ -13,9 +13,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
-import nets  # noqa: E402
 import stage  # noqa: E402
-from pairs import Pairs, val_set  # noqa: E402
 from shipped import frozen  # noqa: E402
 from stage_losses import illum_loss  # noqa: E402
 from trainlib.metrics import psnr  # noqa: E402
@@ -46,19 +44,7 @@ def main():
     ap.add_argument('--decom-onnx', help='frozen Decom weights from this ONNX file instead of runs/decom')
     args = ap.parse_args()
     decom = frozen('decom', args.decom_onnx)  # before the seed, as the shipped net was trained
-    h = stage.open_run('illum', args, 'illum')
-    net = nets.build('illum')
-    opt = torch.optim.Adam(net.parameters(), lr=args.lr or LR)
-    stage.start(h, net, opt, args, 'illum')
-    if h.spent():
-        return h.train(None, None, None)
-    pairs, val = Pairs(stage.train_images(h), h.rng), val_set()
-    h.say(f'illum: {nets.count_params(net)} params, batch {args.batch}, patch {args.patch}, '
-          f'lr {opt.param_groups[0]["lr"]}, budget {args.minutes} min, threads {args.threads}')
-    ctx = {'decom': decom, 'rng': h.rng}
-    step = stage.stepper(net, opt, illum_loss, ctx, lambda: pairs.batch(args.batch, args.patch - 16 * int(h.rng.integers(0, 3))))
-    return h.train(step, lambda: {'model': net.state_dict(), 'opt': opt.state_dict()},
-                   lambda: validate(net, decom, val))
+    return stage.train_one('illum', args, LR, illum_loss, lambda net, val: validate(net, decom, val), decom)
 
 
 if __name__ == '__main__':

@@ -114,8 +114,8 @@ def main():
         if e.get('trained'):
             illum_prior = {'steps': e['steps'], 'minutes': e['minutes']}
         h.say(f'joint: Illumination net from {start} (prior {illum_prior})')
-    if h.spent():
-        return h.train(None, None, None)
+    if h.finished():
+        return 0
 
     # The averaged weights (--ema): what validation scores and export.py ships, far steadier
     # between checkpoints than the raw weights at a fine-tuning learning rate.
@@ -138,9 +138,9 @@ def main():
         ctx['illum'] = frozen('illum', args.init_illum_from_onnx) if args.init_illum_from_onnx or is_trained('illum') else None
     if final and ctx['illum'] is None:
         raise SystemExit('--loss final needs trained Illumination weights (runs/illum or the shipped file)')
-    h.say(f'{name}: {nets.count_params(net)} params, batch {args.batch}, patch {args.patch}, lr {opt.param_groups[0]["lr"]}, '
-          f'budget {args.minutes} min, threads {args.threads}' + (f', {args.lights:.0%} of pairs with light sources' if args.lights else '')
-          + (f', {args.neutral_wb:.0%} of pairs at neutral white balance' if args.neutral_wb else ''))
+    stage.describe(h, net, opt, args)
+    if args.lights or args.neutral_wb:
+        h.say(f'{args.lights:.0%} of pairs with light sources, {args.neutral_wb:.0%} at neutral white balance')
 
     def state():
         return {'model': net.state_dict(), 'opt': opt.state_dict(),

@@ -1,11 +1,16 @@
 """What the KinD stage scripts (decom.py, illum.py, restore.py) share: their common flags, the
-start of a run (resume, or the shipped file's weights and history) and the training step.
+start of a run (resume, or the shipped file's weights and history), the training step, and the
+whole run of a stage that trains one net on varying patch sizes (decom, illum).
 
-    h = Harness(os.path.join(RUNS, 'decom'), args, stream=(STREAM['decom'],))
-    ck = start(h, net, opt, args, 'decom')
+    h = open_run('restore-lite', args, 'restore'); ck = start(h, net, opt, args, 'restore-lite')
+    return train_one('decom', args, 5e-4, decom_loss, validate)
 """
 import os
 
+import torch
+
+import nets
+from pairs import Pairs, val_set
 from shipped import RUNS, shipped_networks
 from trainlib import harness
 from trainlib.data import data_root, load_images
@@ -66,3 +71,25 @@ def stepper(net, opt, loss_fn, ctx, batch, after=None):
             after()
         return {'loss': float(loss), **parts}
     return step
+
+
+def describe(h, net, opt, args):
+    h.say(f'{h.name}: {nets.count_params(net)} params, batch {args.batch}, patch {args.patch}, '
+          f'lr {opt.param_groups[0]["lr"]}, budget {args.minutes} min, threads {args.threads}')
+
+
+def train_one(stage, args, lr, loss_fn, validate, decom=None):
+    """Trains the net of `stage` ('decom' or 'illum') in runs/<stage>/ on patches of
+    --patch, --patch − 16 or --patch − 32 px, scored by validate(net, val_set()). Returns the
+    harness's exit code."""
+    h = open_run(stage, args, stage)
+    net = nets.build(stage)
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr or lr)
+    start(h, net, opt, args, stage)
+    if h.finished():
+        return 0
+    pairs, val = Pairs(train_images(h), h.rng), val_set()
+    describe(h, net, opt, args)
+    step = stepper(net, opt, loss_fn, {'decom': decom, 'rng': h.rng},
+                   lambda: pairs.batch(args.batch, args.patch - 16 * int(h.rng.integers(0, 3))))
+    return h.train(step, lambda: {'model': net.state_dict(), 'opt': opt.state_dict()}, lambda: validate(net, val))
