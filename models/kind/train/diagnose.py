@@ -18,9 +18,13 @@ import sys
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import train as T  # noqa: E402
-from tune_exposure import centre_crop  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
+from pairs import load_crop  # noqa: E402
+from retinex import learned_ratio, pair_ratio, stretch  # noqa: E402
+from shipped import frozen  # noqa: E402
+from trainlib.metrics import psnr, ssim  # noqa: E402
+
+CROP = 256  # as tune_exposure.py
 
 
 def best_gain(out, gt, dims):
@@ -38,25 +42,25 @@ def main():
     ap.add_argument('--threads', type=int, default=1)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    decom, illum, exposure = T.frozen('decom'), T.frozen('illum'), T.frozen(args.exposure)
-    restore = T.frozen(args.restore, run=args.run)
+    decom, illum, exposure = frozen('decom'), frozen('illum'), frozen(args.exposure)
+    restore = frozen(args.restore, run=args.run)
     if args.run and 'joint' in args.run:
-        illum = T.frozen('illum', run=args.run)
+        illum = frozen('illum', run=args.run)
     rows = {}
     with torch.no_grad():
         for severity in ('mild', 'severe'):
             folder = os.path.join(args.pairs, severity)
             for name in sorted(os.listdir(os.path.join(folder, 'gt')))[::args.stride][:args.limit]:
-                low = T.stretch(centre_crop(os.path.join(folder, 'low', name)))
-                gt = centre_crop(os.path.join(folder, 'gt', name))
+                low = stretch(load_crop(os.path.join(folder, 'low', name), CROP))
+                gt = load_crop(os.path.join(folder, 'gt', name), CROP)
                 r, i = decom(low)
-                r_h, i_h = decom(T.stretch(gt))
+                r_h, i_h = decom(stretch(gt))
                 r_out = restore(r, i)
-                i_out = illum(i, T.learned_ratio(exposure, i))
+                i_out = illum(i, learned_ratio(exposure, i))
                 shipped = r_out * i_out
                 outs = {
                     "shipped: R' · I' (learned exposure)": shipped,
-                    "R' · I' at the pair's own ratio": r_out * illum(i, T.pair_ratio(i, i_h)),
+                    "R' · I' at the pair's own ratio": r_out * illum(i, pair_ratio(i, i_h)),
                     "R_normal · I'": r_h * i_out,
                     "R' · I_normal": r_out * i_h,
                     'R_normal · I_normal': r_h * i_h,
@@ -65,7 +69,7 @@ def main():
                 }
                 for k, v in outs.items():
                     v = v.clamp(0, 1)
-                    rows.setdefault(k, {}).setdefault(severity, []).append((T.psnr(v, gt), float(T.ssim(v, gt))))
+                    rows.setdefault(k, {}).setdefault(severity, []).append((psnr(v, gt), float(ssim(v, gt))))
     print(f'| output ({args.restore}) | mild PSNR / SSIM | severe PSNR / SSIM |  ({args.limit} pairs per severity, every {args.stride}th)')
     print('| --- | --- | --- |')
     for k, by in rows.items():

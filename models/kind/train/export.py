@@ -10,55 +10,36 @@ seeded random init is exported with trained=false so the runtime has files to lo
     /usr/bin/python3 models/kind/train/export.py --only illum-lite --run illum-lite=restore-lite-joint
 
 kind-lite-illum.onnx is kind-lite's own Illumination net, trained jointly with its Restoration net
-(train.py --loss joint); until it exists kind-lite shares kind-illum.onnx.
+(restore.py --loss joint); until it exists kind-lite shares kind-illum.onnx.
 """
 import argparse
 import json
 import os
+import sys
 import time
 
 import torch
 
-import nets
-from onnx_weights import export_fp16, sha256
-from train import trained_weights
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
+import nets  # noqa: E402
+from shipped import CHANNELS, RUNS, STAGES, WEIGHTS, build, trained_weights  # noqa: E402
+from trainlib.onnx_weights import export_fp16, sha256  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-WEIGHTS = os.path.join(HERE, '..', 'weights')
-RUNS = os.path.join(HERE, 'runs')
 DATA = 'synthetic night pairs from shared/data/pristine/train: BSDS500, Sun-Hays80, Debian photos'
 
-# stage -> (file, role, width, input names, output names)
-STAGES = {
-    'decom': ('kind-decom.onnx', 'decom', None, ['image'], ['reflectance', 'illumination']),
-    'illum': ('kind-illum.onnx', 'illum', None, ['illumination', 'ratio'], ['adjusted']),
-    'illum-lite': ('kind-lite-illum.onnx', 'illum', None, ['illumination', 'ratio'], ['adjusted']),
-    'restore-full': ('kind-restore.onnx', 'restore', 'full',
-                     ['reflectance', 'illumination'], ['restored']),
-    'restore-lite': ('kind-lite-restore.onnx', 'restore', 'lite',
-                     ['reflectance', 'illumination'], ['restored']),
-    'exposure': ('kind-exposure.onnx', 'exposure', None, ['illumination'], ['log_ratio']),
-    'exposure-night': ('kind-exposure-night.onnx', 'exposure', None, ['illumination'], ['log_ratio']),
-}
 MODELS = {'kind': {'decom': 'decom', 'restore': 'restore-full', 'illum': 'illum', 'exposure': 'exposure',
                    'exposure-night': 'exposure-night'},
           'kind-lite': {'decom': 'decom', 'restore': 'restore-lite', 'illum': 'illum-lite', 'exposure': 'exposure',
                         'exposure-night': 'exposure-night'}}
-# kind-lite's own Illumination net (trained beside its Restoration net, train.py --loss joint);
+# kind-lite's own Illumination net (trained beside its Restoration net, restore.py --loss joint);
 # until it exists, kind-lite shares kind's.
 SHARED_UNTIL_TRAINED = {'illum-lite': 'illum'}
 SCALARS = ('ratio', 'log_ratio')  # shape [1]
-CHANNELS = {'image': 3, 'reflectance': 3, 'illumination': 1, 'adjusted': 1, 'restored': 3}
-
-
-def build(stage):
-    _, role, width, _, _ = STAGES[stage]
-    return nets.build(role, width or 'full')
 
 
 def checkpoint(stage, run=None):
     """The stage's training state: {'model', 'step', 'minutes'}. An Illumination net trained
-    jointly with a Restoration net (train.py --loss joint) is taken from that run's checkpoint,
+    jointly with a Restoration net (restore.py --loss joint) is taken from that run's checkpoint,
     its steps and minutes counted as its own history plus the joint run's. Weights averaged in
     training (--ema) are exported in place of the last step's."""
     path = os.path.join(RUNS, run or stage, 'latest.pt')

@@ -43,8 +43,9 @@ except ImportError as error:
                      f'(and run it with /usr/bin/python3)\n')
     sys.exit(MISSING_MODULES)
 
-import nets
-from onnx_weights import load_onnx_into, onnx_params, to_fp16_initializers
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
+import nets  # noqa: E402
+from trainlib.onnx_weights import load_onnx_into, onnx_params, to_fp16_initializers  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WEIGHTS = os.path.join(HERE, '..', 'weights')

@@ -1,6 +1,6 @@
 """Trains kind-exposure (nets.ExposureNet), the learned auto-exposure of kind.illumination
 `mode: learned`: from the illumination I of a dark frame alone, the log of the ratio that brings
-it to the photo's brightness, log(mean(I_normal) / mean(I_low)) (train.pair_ratio, the ratio the
+it to the photo's brightness, log(mean(I_normal) / mean(I_low)) (retinex.pair_ratio, the ratio the
 end-to-end Restoration loss trains with).
 
     /usr/bin/python3 models/kind/train/exposure.py features --threads 1   # resumable, ~3 s a photo
@@ -32,35 +32,31 @@ import time
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
 import nets  # noqa: E402
-import train as T  # noqa: E402
 from degrade import degrade, night_pair  # noqa: E402
+from retinex import pair_ratio, stretch  # noqa: E402
+from shipped import RUNS, frozen, shipped_file  # noqa: E402
+from trainlib.data import centre_crop, load_images, to_tensor  # noqa: E402
+from trainlib.harness import run_logger, save  # noqa: E402
 
-RUN = os.path.join(T.HERE, 'runs', 'exposure')
+RUN = os.path.join(RUNS, 'exposure')
 CACHE = os.path.join(RUN, 'features.npz')
 LIT_CACHE = os.path.join(RUN, 'features-lights.npz')  # the same photos with light sources (--lights)
-NIGHT_RUN = os.path.join(T.HERE, 'runs', 'exposure-night')  # fit --with-lights: kind-exposure-night.onnx
+NIGHT_RUN = os.path.join(RUNS, 'exposure-night')  # fit --with-lights: kind-exposure-night.onnx
 SEVERITIES = ('mild', 'severe')
-
-
-def crop(img, side=512):
-    h, w = img.shape[:2]
-    ch, cw = min(h, side), min(w, side)
-    y, x = (h - ch) // 2, (w - cw) // 2
-    return np.ascontiguousarray(img[y:y + ch, x:x + cw])
 
 
 def features(args):
     os.makedirs(RUN, exist_ok=True)
-    say = T.run_logger(RUN)
+    say = run_logger(RUN)
     cache = LIT_CACHE if args.lights else CACHE
     done = dict(np.load(cache)) if os.path.exists(cache) else {'x': np.zeros((0, nets.ExposureNet.BINS + 1)),
                                                                 'y': np.zeros(0), 'photo': np.zeros(0, int),
                                                                 'severe': np.zeros(0, int)}
     start = int(done['photo'].max()) + 1 if len(done['photo']) else 0
-    images = T.load_images('train')
-    decom, probe = T.frozen('decom', os.path.join(T.WEIGHTS, T.SHIPPED['decom'])), nets.ExposureNet()
+    images = load_images('train')
+    decom, probe = frozen('decom', shipped_file('decom')), nets.ExposureNet()
     say(f'exposure features{" with light sources" if args.lights else ""}: photos {start}..{len(images) - 1} of {len(images)}')
     rows = {k: list(v) for k, v in done.items()}
     t0 = time.time()
@@ -68,19 +64,19 @@ def features(args):
         for k in range(start, len(images)):
             if k % args.every:
                 continue
-            photo = crop(images[k])  # every `every`-th photo: saved at every 40th of those
+            photo = centre_crop(images[k], 512)  # every `every`-th photo: saved at every 40th of those
             if not args.lights:
-                _, i_photo = decom(T.stretch(T.to_tensor([photo])))
+                _, i_photo = decom(stretch(to_tensor([photo])))
             for s, severity in enumerate(SEVERITIES):
                 if args.lights:  # the normal image is the lit photo, one per pair
                     normal, low, _ = night_pair(photo, np.random.default_rng([args.seed, s, k, 1]), severity)
-                    _, i_h = decom(T.stretch(T.to_tensor([normal])))
+                    _, i_h = decom(stretch(to_tensor([normal])))
                 else:
                     low, _ = degrade(photo, np.random.default_rng([args.seed, s, k]), severity)
                     i_h = i_photo
-                _, i_l = decom(T.stretch(T.to_tensor([low])))
+                _, i_l = decom(stretch(to_tensor([low])))
                 rows['x'].append(probe.features(i_l)[0].numpy())
-                rows['y'].append(float(torch.log(T.pair_ratio(i_l, i_h))[0]))
+                rows['y'].append(float(torch.log(pair_ratio(i_l, i_h))[0]))
                 rows['photo'].append(k)
                 rows['severe'].append(s)
             if (k // args.every + 1) % 40 == 0 or k + args.every >= len(images):
@@ -112,7 +108,7 @@ def rms(net, x, y):
 def fit(args):
     out = NIGHT_RUN if args.with_lights else RUN
     os.makedirs(out, exist_ok=True)
-    say = T.run_logger(out)
+    say = run_logger(out)
     data = np.load(CACHE)
     x, y, photo, severe = data['x'], data['y'], data['photo'], data['severe']
     lit = np.zeros(len(y), bool)
@@ -141,7 +137,7 @@ def fit(args):
     minutes = (time.time() - started) / 60
     say(f'fit on all {len(y)} pairs{f" ({lit.sum()} with light sources)" if args.with_lights else ""}: RMS {rms(net, x, y):.4f}, '
         f'target exp(log_target) {float(net.log_target.exp()):.3f}')
-    T.save(os.path.join(out, 'latest.pt'), model=net.state_dict(), step=args.epochs, minutes=minutes,
+    save(os.path.join(out, 'latest.pt'), model=net.state_dict(), step=args.epochs, minutes=minutes,
            lights=bool(args.with_lights), cv={k: np.mean(v, axis=0).tolist() for k, v in report.items()})
 
 

@@ -14,12 +14,15 @@ import hashlib
 import json
 import os
 
+import sys
+
 import numpy as np
 import torch
 
-import nets
-from export import CHANNELS, STAGES, WEIGHTS
-from onnx_weights import load_onnx_into
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
+import nets  # noqa: E402
+from shipped import CHANNELS, STAGES, WEIGHTS  # noqa: E402
+from trainlib.onnx_weights import load_onnx_into  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..'))
 

@@ -17,22 +17,22 @@ CHUNK=${CHUNK:-15}            # wall minutes between exports
 END=${END:-}                  # optional UTC HH:MM at which every stage stops
 INIT_FROM_ONNX=${INIT_FROM_ONNX:-0}
 
-# run_stage EXPORT_NAME ONNX_FILE MINUTES train.py-args...
+# run_stage EXPORT_NAME ONNX_FILE MINUTES SCRIPT [args...]
 run_stage() {
-  local name=$1 file=$2 minutes=$3; shift 3
+  local name=$1 file=$2 minutes=$3 script=$4; shift 4
   local extra=()
   [ "$INIT_FROM_ONNX" = 1 ] && [ -f "../weights/$file" ] && extra+=(--init-from-onnx "../weights/$file")
   [ -n "$END" ] && extra+=(--deadline "$END")
   while true; do
-    $PY train.py "$@" --minutes "$minutes" --resume --stop-after "$CHUNK" "${extra[@]}"
+    $PY "$script" "$@" --minutes "$minutes" --resume --stop-after "$CHUNK" "${extra[@]}"
     local rc=$?
     $PY export.py --only "$name" || echo "export of $name failed"
     [ $rc -eq 3 ] || return $rc
   done
 }
 
-run_stage decom kind-decom.onnx "$DECOM_MIN" --stage decom || exit
-run_stage illum kind-illum.onnx "$ILLUM_MIN" --stage illum || exit
-run_stage restore-lite kind-lite-restore.onnx "$LITE_MIN" --stage restore --width lite || exit
-run_stage restore-full kind-restore.onnx "$FULL_MIN" --stage restore --width full
+run_stage decom kind-decom.onnx "$DECOM_MIN" decom.py || exit
+run_stage illum kind-illum.onnx "$ILLUM_MIN" illum.py || exit
+run_stage restore-lite kind-lite-restore.onnx "$LITE_MIN" restore.py --width lite || exit
+run_stage restore-full kind-restore.onnx "$FULL_MIN" restore.py --width full
 echo "train_all: finished $(date -u +%H:%M)"

@@ -18,16 +18,14 @@ import sys
 
 import numpy as np
 import torch
-from PIL import Image
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import train as T  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
+from pairs import load_crop  # noqa: E402
+from retinex import RATIO_RANGE, learned_ratio, recipe, stretch  # noqa: E402
+from shipped import frozen, is_trained, shipped_file  # noqa: E402
+from trainlib.metrics import psnr  # noqa: E402
 
 CROP = 256
-
-
-def centre_crop(path):
-    return T.to_tensor([T.centre_crop(np.asarray(Image.open(path).convert('RGB')), CROP)])
 
 
 def main():
@@ -41,16 +39,16 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    onnx = lambda stage: os.path.join(T.WEIGHTS, T.SHIPPED[stage])  # noqa: E731
-    decom = T.frozen('decom', onnx('decom'))
+    onnx = shipped_file
+    decom = frozen('decom', onnx('decom'))
     lite_illum = onnx('illum-lite') if os.path.exists(onnx('illum-lite')) else onnx('illum')
     # model -> (Restoration net, the Illumination net it ships with)
-    restores = {'kind': (T.frozen('restore-full', onnx('restore-full')), T.frozen('illum', onnx('illum'))),
-                'kind-lite': (T.frozen('restore-lite', onnx('restore-lite')), T.frozen('illum', lite_illum))}
+    restores = {'kind': (frozen('restore-full', onnx('restore-full')), frozen('illum', onnx('illum'))),
+                'kind-lite': (frozen('restore-lite', onnx('restore-lite')), frozen('illum', lite_illum))}
     for run in args.restore_run:  # a joint run brings its own Illumination net
-        restores[run] = (T.frozen('restore-lite' if 'lite' in run else 'restore-full', run=run),
-                         T.frozen('illum', run=run) if 'joint' in run else restores['kind'][1])
-    exposure = T.frozen('exposure') if T.is_trained('exposure') else None
+        restores[run] = (frozen('restore-lite' if 'lite' in run else 'restore-full', run=run),
+                         frozen('illum', run=run) if 'joint' in run else restores['kind'][1])
+    exposure = frozen('exposure') if is_trained('exposure') else None
     targets = [float(t) for t in args.targets.split(',')] if args.targets else []
     ratios = [float(r) for r in args.ratios.split(',')] if args.ratios else []
     rows = {}
@@ -59,23 +57,23 @@ def main():
             folder = os.path.join(args.pairs, severity)
             names = sorted(os.listdir(os.path.join(folder, 'gt')))[::args.stride][:args.limit]
             for name in names:
-                low = T.stretch(centre_crop(os.path.join(folder, 'low', name)))
-                gt = centre_crop(os.path.join(folder, 'gt', name))
+                low = stretch(load_crop(os.path.join(folder, 'low', name), CROP))
+                gt = load_crop(os.path.join(folder, 'gt', name), CROP)
                 r, i = decom(low)
                 for model, (restore, illum) in restores.items():
                     r_restored = restore(r, i)
                     for t in targets:
-                        ratio = (t / i.mean().clamp(min=1e-4)).clamp(*T.RATIO_RANGE).view(1)
+                        ratio = (t / i.mean().clamp(min=1e-4)).clamp(*RATIO_RANGE).view(1)
                         key = (model, f'product, auto target {t}')
-                        rows.setdefault(key, {}).setdefault(severity, []).append(T.psnr(r_restored * illum(i, ratio), gt))
+                        rows.setdefault(key, {}).setdefault(severity, []).append(psnr(r_restored * illum(i, ratio), gt))
                     if exposure is not None:
-                        ratio = T.learned_ratio(exposure, i)
+                        ratio = learned_ratio(exposure, i)
                         key = (model, 'product, learned exposure')
-                        rows.setdefault(key, {}).setdefault(severity, []).append(T.psnr(r_restored * illum(i, ratio), gt))
+                        rows.setdefault(key, {}).setdefault(severity, []).append(psnr(r_restored * illum(i, ratio), gt))
                     for ratio in ratios:
-                        fused = T.recipe(low, r, i, r_restored, illum(i, torch.tensor([ratio])))
+                        fused = recipe(low, r, i, r_restored, illum(i, torch.tensor([ratio])))
                         key = (model, f'official, ratio {ratio:g}')
-                        rows.setdefault(key, {}).setdefault(severity, []).append(T.psnr(fused, gt))
+                        rows.setdefault(key, {}).setdefault(severity, []).append(psnr(fused, gt))
     print(f'| model | setting | mild PSNR dB | severe PSNR dB | mean |  ({args.limit} pairs per severity, every {args.stride}th, {CROP}-px centre crops)')
     print('| --- | --- | ---: | ---: | ---: |')
     for (model, setting), by in rows.items():

@@ -5,7 +5,7 @@ weights/manifest.json, in the format of models/kind/weights/manifest.json plus t
 fields the registry reads (task, description, license, contract).
 
 The weights come from train/runs/x<scale>/latest.pt; parameters are stored as fp16 initializers
-cast to fp32 (models/kind/train/onnx_weights.py), so the file is half size and onnxruntime
+cast to fp32 (models/trainlib/onnx_weights.py), so the file is half size and onnxruntime
 computes in fp32. Can run while training goes on (it only reads the checkpoint).
 
     /usr/bin/python3 models/sr/train/export.py              # x2
@@ -21,8 +21,8 @@ import torch
 import net as nets
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, '..', '..', 'kind', 'train'))
-from onnx_weights import export_fp16, sha256  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, '..', '..'))
+from trainlib.onnx_weights import export_fp16, sha256  # noqa: E402
 
 WEIGHTS = os.path.join(HERE, '..', 'weights')
 RUNS = os.path.join(HERE, 'runs')

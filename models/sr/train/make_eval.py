@@ -11,11 +11,14 @@ import argparse
 import json
 import os
 
+import sys
+
 import numpy as np
 from PIL import Image
 
-from degrade import degrade, sample_params
-from train import split_files
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
+from degrade import degrade, sample_params  # noqa: E402
+from trainlib.data import photo_paths  # noqa: E402
 
 
 def main():
@@ -26,7 +29,7 @@ def main():
     ap.add_argument('--limit', type=int, default=0, help='first N images only (0: all)')
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    files = split_files('val')
+    files = photo_paths('val', by_manifest=True)
     if args.limit:
         files = files[:args.limit]
     pairs = []

@@ -18,8 +18,8 @@ import torch
 import net as nets
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, '..', '..', 'kind', 'train'))
-from onnx_weights import load_onnx_into, onnx_params  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, '..', '..'))
+from trainlib.onnx_weights import load_onnx_into, onnx_params  # noqa: E402
 
 REPO = os.path.normpath(os.path.join(HERE, '..', '..', '..'))
 

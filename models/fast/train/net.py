@@ -1,0 +1,89 @@
+"""kind-fast's network (the design and its reasons: fast.py's doc comment and ../MODEL_CARD.md).
+
+    net = FastCurve(); out = net(frame_nchw_0_1)        # training
+    graph = Uint8Io(net)                                # the shipped uint8 NHWC graph
+"""
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+ITERATIONS = 8
+EPS = 1.0 / 255
+
+
+class DwSep(nn.Module):
+    def __init__(self, c, dilation=1):
+        super().__init__()
+        self.dw = nn.Conv2d(c, c, 3, padding=dilation, dilation=dilation, groups=c)
+        self.pw = nn.Conv2d(c, c, 1)
+
+    def forward(self, x):
+        return F.relu(self.pw(self.dw(x)))
+
+
+class FastCurve(nn.Module):
+    """Input: float NCHW 0..1; output the same size, 0..1."""
+
+    def __init__(self, c=16, down=4):
+        super().__init__()
+        self.down = down
+        self.stem = nn.Conv2d(6, c, 3, padding=1)
+        self.body = nn.ModuleList([DwSep(c, 1), DwSep(c, 2), DwSep(c, 4), DwSep(c, 1)])
+        self.glob = nn.Sequential(nn.Conv2d(c + 3, c, 1), nn.ReLU(), nn.Conv2d(c, c, 1))
+        self.head = nn.Conv2d(c, 4, 3, padding=1)
+
+    def affine(self, low, spread):
+        """Per-pixel gain P and offset Q at low resolution: out = up(P) * x + up(Q).
+
+        `spread` is the standard deviation inside each pooled block: noise plus texture, which the
+        pooled image alone cannot show; it tells the net how much to denoise, and how dark the
+        exposure was (the darker, the noisier after the camera's gain)."""
+        f = F.relu(self.stem(torch.cat([low, 4 * spread], 1)))
+        for i, block in enumerate(self.body):
+            f = block(f) + f
+            if i == 1:  # exposure and colour cast are image-wide: mix in global statistics
+                g = torch.cat([f.mean(dim=(2, 3), keepdim=True), low.mean(dim=(2, 3), keepdim=True)], 1)
+                f = F.relu(f + self.glob(g))
+        h = self.head(f)
+        a, w = torch.tanh(h[:, :3]), torch.sigmoid(h[:, 3:4])
+        y = low
+        for _ in range(ITERATIONS):
+            y = y + a * y * (1 - y)
+        gain = y / torch.clamp(low, min=EPS)
+        return gain * w, gain * (1 - w) * low
+
+    def pooled(self, x, unit=1.0):
+        """The block mean and the block standard deviation of x / unit, at 1/down resolution."""
+        low = F.avg_pool2d(x, self.down, ceil_mode=True) / unit
+        square = F.avg_pool2d(x * x, self.down, ceil_mode=True) / (unit * unit)
+        return low, torch.sqrt(torch.clamp(square - low * low, min=0) + 1e-6)
+
+    def forward(self, x):
+        p, q = self.affine(*self.pooled(x))
+        size = x.shape[-2:]
+        up = F.interpolate(torch.cat([p, q], 1), size=size, mode='bilinear', align_corners=False)
+        return torch.clamp(up[:, :3] * x + up[:, 3:], 0, 1)
+
+
+class Uint8Io(nn.Module):
+    """The shipped graph: uint8 NHWC RGB frame in, uint8 NHWC out, so the stage copies nothing.
+
+    Same arithmetic as FastCurve.forward with the 0..255 scale folded into the low-resolution
+    maps, so that full resolution costs a transpose, a cast, the pooling, two resizes, a
+    multiply-add and a cast back (rounding: +0.5 then the cast's truncation)."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, frame):
+        x = frame.permute(0, 3, 1, 2).float()
+        p, q = self.net.affine(*self.net.pooled(x, 255.0))
+        size = x.shape[-2:]
+        p = F.interpolate(p, size=size, mode='bilinear', align_corners=False)
+        q = F.interpolate(q * 255.0 + 0.5, size=size, mode='bilinear', align_corners=False)
+        return torch.clamp(p * x + q, 0, 255.49).to(torch.uint8).permute(0, 2, 3, 1)
+
+
+def count(net):
+    return sum(p.numel() for p in net.parameters())

@@ -1,0 +1,90 @@
+"""The losses of KinD's stages, each loss(net, low, normal, ctx) -> (loss, {part: float}); ctx
+holds the frozen nets ('decom', 'illum'), the numpy Generator 'rng' and 'bf16'.
+
+    loss, parts = decom_loss(net, low, normal, {})
+"""
+import torch
+import torch.nn.functional as F
+
+from retinex import knob_pairs, pair_ratio, stretch
+from trainlib.losses import grad_loss, grads, gray, structure_loss
+from trainlib.metrics import ssim
+
+
+def smooth_loss(i, img):
+    """Structure-aware smoothness: illumination gradients cost less at image edges."""
+    ix, iy = grads(i)
+    gx, gy = grads(gray(img))
+    return (ix * torch.exp(-10 * gx) + iy * torch.exp(-10 * gy)).mean()
+
+
+def mutual_loss(i_low, i_high):
+    """Mutual consistency: both illuminations share strong edges, are flat elsewhere."""
+    lx, ly = grads(i_low)
+    hx, hy = grads(i_high)
+    mx, my = lx + hx, ly + hy
+    return (mx * torch.exp(-10 * mx) + my * torch.exp(-10 * my)).mean()
+
+
+def decom_loss(net, low, high, _):
+    r_l, i_l = net(low)
+    r_h, i_h = net(high)
+    recon = (r_l * i_l - low).abs().mean() + (r_h * i_h - high).abs().mean()
+    equal_r = (r_l - r_h).abs().mean()
+    loss = (recon + 0.05 * equal_r + 0.2 * mutual_loss(i_l, i_h)
+            + 0.15 * (smooth_loss(i_l, low) + smooth_loss(i_h, high)))
+    return loss, {'recon': float(recon), 'equal_r': float(equal_r)}
+
+
+def illum_loss(net, low, high, ctx):
+    with torch.no_grad():
+        _, i_l = ctx['decom'](low)
+        _, i_h = ctx['decom'](high)
+    i_in, ratio, i_tgt = knob_pairs(i_l, i_h, ctx['rng'])
+    out = net(i_in, ratio)
+    mse = F.mse_loss(out, i_tgt)
+    loss = mse + grad_loss(out, i_tgt)
+    return loss, {'mse': float(mse), 'ratio_mean': float(ratio.mean())}
+
+
+def restored(net, r_l, i_l, ctx):
+    """Restoration's output in float32, computed under bf16 autocast when ctx['bf16']."""
+    with torch.autocast('cpu', torch.bfloat16, enabled=ctx['bf16']):
+        out = net(r_l, i_l)
+    return out.float()
+
+
+def restore_loss(net, low, high, ctx):
+    with torch.no_grad():
+        r_l, i_l = ctx['decom'](low)
+        r_h, _ = ctx['decom'](high)
+    return structure_loss(restored(net, r_l, i_l, ctx), r_h)
+
+
+def illum_knob_loss(illum, i_l, i_h, rng):
+    """The Illumination stage's own loss on pairs made from I_low/I_normal already computed
+    (random ratios, swapped directions, gamma-brightened targets), so that training it end to end
+    at the pair ratio keeps the ratio knob meaning what it meant for every other ratio."""
+    i_in, ratio, i_tgt = knob_pairs(i_l, i_h, rng)
+    out = illum(i_in, ratio)
+    return F.mse_loss(out, i_tgt) + grad_loss(out, i_tgt)
+
+
+def final_loss(net, low, photo, ctx):
+    """End-to-end Restoration loss: the shipped output R'·I' (I' from the frozen Illumination
+    net at the pair's own ratio) against the photo itself, plus a tenth of the stage-wise loss
+    against R_normal so that R' stays a reflectance. Lets R' absorb what the frozen Decom and
+    Illumination nets get wrong (colour, highlights) instead of matching an imperfect R_normal.
+    With ctx['joint'] the Illumination net trains too, its knob kept by illum_knob_loss."""
+    joint = ctx.get('joint', False)
+    with torch.no_grad():
+        r_l, i_l = ctx['decom'](low)
+        r_h, i_h = ctx['decom'](stretch(photo))
+    with torch.set_grad_enabled(joint):
+        i_adj = ctx['illum'](i_l, pair_ratio(i_l, i_h))
+    out = restored(net, r_l, i_l, ctx)
+    loss, parts = structure_loss(out * i_adj, photo)
+    loss = loss + 0.1 * (F.mse_loss(out, r_h) + (1 - ssim(out, r_h)))
+    if joint:
+        loss = loss + 0.1 * illum_knob_loss(ctx['illum'], i_l, i_h, ctx['rng'])
+    return loss, parts
