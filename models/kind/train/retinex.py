@@ -1,4 +1,4 @@
-"""The KinD inference recipe in PyTorch (DESIGN.md §3): the min-max stretch, the brightening
+"""The KinD inference recipe in PyTorch: the min-max stretch, the brightening
 ratio a pair asks for, the learned exposure's ratio and the official fusion.
 
     x = stretch(frame); r, i = decom(x); out = restore(r, i) * illum(i, pair_ratio(i, i_normal))
