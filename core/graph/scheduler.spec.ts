@@ -9,9 +9,9 @@ import { runGraph } from './scheduler.js';
 
 const services = { get: <T>(): T => undefined as T };
 
-function counter(total: number, produced: { n: number }): SourcePlugin {
+function counter(total: number, produced: { n: number }, id = 'test.counter'): SourcePlugin {
   return {
-    role: 'source', id: 'test.counter', description: '', options: {}, example: '',
+    role: 'source', id, description: '', options: {}, example: '',
     outputs: [{ name: 'video', produces: { kind: 'video' }, description: '' }],
     create: () => ({
       open: async () => ({ video: { kind: 'video', format: 'rgb24', width: 2, height: 1, stream: { fps: 10, frameCount: total, origin: 'test' } } }),
@@ -178,4 +178,48 @@ test('runGraph still calls linger (already stopped) when the stop came while sin
   const result = await runGraph(graph, { log: silentLogger, get: services.get, signal: stop.signal, onLinger: () => events.push('onLinger') });
   t.deepEqual(events, ['test.preview finish', 'test.file finish', 'test.preview linger']);
   t.is(result.frames, 5);
+});
+
+function join(): StagePlugin {
+  return {
+    role: 'stage', id: 'test.join', description: '', options: {}, example: '',
+    inputs: [{ name: 'video', accepts: { kind: 'video' }, description: '' }, { name: 'reference', accepts: { kind: 'video' }, description: '' }],
+    outputs: [{ name: 'video', produces: { kind: 'video' }, description: '' }],
+    negotiate: (inputs) => ({ video: inputs.video }),
+    create: () => ({ process: async (inputs) => ({ video: inputs.video }) }),
+  };
+}
+
+/** Two counters (`a` with `totalA` frames, `b` with `totalB`), each with its own sink, and a third sink behind a stage joining them. */
+async function runTwoSources(totalA: number, totalB: number, received: Record<string, number[]>) {
+  const sink = (id: string) => ({ ...collector((received[id] = [])), id: `test.${id}` });
+  const plugins: Plugin[] = [counter(totalA, { n: 0 }, 'test.a'), counter(totalB, { n: 0 }, 'test.b'), join(), sink('outA'), sink('outB'), sink('outJ')];
+  const spec: GraphSpec = {
+    file: 'test.yaml',
+    queueSize: 2,
+    locate: (path) => `test.yaml:${path.join('.')}`,
+    nodes: [
+      { id: 'a', plugin: 'test.a', inputs: {}, options: {} },
+      { id: 'b', plugin: 'test.b', inputs: {}, options: {} },
+      { id: 'outA', plugin: 'test.outA', inputs: { video: 'a' }, options: {} },
+      { id: 'outB', plugin: 'test.outB', inputs: { video: 'b' }, options: {} },
+      { id: 'joined', plugin: 'test.join', inputs: { video: 'a', reference: 'b' }, options: {} },
+      { id: 'outJ', plugin: 'test.outJ', inputs: { video: 'joined' }, options: {} },
+    ],
+  };
+  return runGraph(buildGraph(spec, new Map(plugins.map((p) => [p.id, p])), services), { log: silentLogger, get: services.get });
+}
+
+test('runGraph with two sources should deliver to each sink exactly the frames of the sources it depends on, and count both (issue #21)', async (t) => {
+  const received: Record<string, number[]> = {};
+  const result = await runTwoSources(6, 6, received);
+  t.is(result.frames, 12, 'frames entered over both sources');
+  for (const id of ['outA', 'outB', 'outJ']) t.deepEqual(received[id], [...Array(6).keys()], id);
+});
+
+test('runGraph with two sources of different lengths joined by a stage should fail naming the join and the source that ended first (issue #21)', async (t) => {
+  const error = await t.throwsAsync(runTwoSources(6, 4, {}));
+  t.true(KindPipeError.is(error, 'accounting'));
+  t.is(error!.message, "node 'joined': input reference ← b ended while others still had frames: frames were lost upstream of 'joined'");
+  t.deepEqual((error as KindPipeError).origin, { node: 'joined', stage: 'test.join' });
 });

@@ -49,7 +49,7 @@ export class PluginHost implements PluginHostShape {
   async $createStage(request: Parameters<PluginHostShape['$createStage']>[0]): Promise<void> {
     const plugin = this.plugin(request.pluginId);
     const get = () => {
-      throw new KindPipeError('plugin', `'${request.pluginId}' runs isolated, where the container's services are not available`);
+      throw new KindPipeError('plugin', `'${request.pluginId}' runs isolated, where the container's services are not available`, { origin: { node: request.nodeId, stage: request.pluginId } });
     };
     this.stages.set(request.instance, plugin.create({ nodeId: request.nodeId, options: request.options, log: this.log, signal: this.abort.signal, get }));
   }

@@ -5,7 +5,7 @@
  * `FrameHeader`s, and the bytes travel over a Unix socket in a `FramePacket` with the same `seq`.
  */
 import type { Caps } from '../caps.js';
-import type { ErrorKind } from '../errors.js';
+import type { KindPipeErrorData } from '../errors.js';
 import type { OptionsSchema, Options } from '../options.js';
 import type { InputPort, OutputPort } from '../stage/plugin.js';
 import type { PluginManifest } from './manifest.js';
@@ -58,7 +58,5 @@ export interface PluginHostMainShape {
 export const pluginHostMethods = ['$activate', '$negotiate', '$createStage', '$start', '$process', '$disposeStage', '$deactivate'] as const satisfies readonly (keyof PluginHostShape)[];
 export const pluginHostMainMethods = ['$log'] as const satisfies readonly (keyof PluginHostMainShape)[];
 
-/** `error.data` of a failed request, so the error keeps its kind across the boundary. */
-export interface RemoteErrorData {
-  kind?: ErrorKind;
-}
+/** `error.data` of a failed request, so the error keeps its kind and origin across the boundary (the message is the JSON-RPC error's). */
+export type RemoteErrorData = Omit<KindPipeErrorData, 'message'>;

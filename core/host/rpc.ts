@@ -6,7 +6,7 @@ type Methods<T> = readonly (keyof T & string)[];
 
 /**
  * Serves `impl`'s `$` methods on a connection. A method that throws answers with a JSON-RPC
- * error carrying the KindPipeError kind, so the caller can rebuild the same error.
+ * error carrying the KindPipeError kind and origin, so the caller can rebuild the same error.
  */
 export function serveShape<T extends object>(connection: MessageConnection, methods: Methods<T>, impl: T): void {
   for (const method of methods) {
@@ -15,8 +15,8 @@ export function serveShape<T extends object>(connection: MessageConnection, meth
       try {
         return (await handler(param)) ?? null;
       } catch (error) {
-        const data: RemoteErrorData = { kind: KindPipeError.is(error) ? error.kind : undefined };
-        throw new ResponseError(1, error instanceof Error ? error.message : String(error), data);
+        const { message, ...data } = KindPipeError.toData(error);
+        throw new ResponseError<RemoteErrorData>(1, message, data);
       }
     });
   }
@@ -31,7 +31,7 @@ export function proxyShape<T extends object>(connection: MessageConnection, meth
         const result = await connection.sendRequest(method, param);
         return result === null ? undefined : result;
       } catch (error) {
-        if (error instanceof ResponseError) throw new KindPipeError((error.data as RemoteErrorData | undefined)?.kind ?? 'plugin', error.message);
+        if (error instanceof ResponseError) throw KindPipeError.fromData({ ...(error.data as RemoteErrorData | undefined), message: error.message });
         throw error;
       }
     };

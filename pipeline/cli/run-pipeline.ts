@@ -3,6 +3,7 @@ import type { BuiltGraph } from '../../core/graph/built-graph.js';
 import type { RunResult } from '../../core/graph/progress.js';
 import { runGraph } from '../../core/graph/scheduler.js';
 import { createProgressFeed, ProgressFeed } from '../../core/progress-feed.js';
+import { runServices } from '../../core/run-services.js';
 import type { Services } from '../../core/stage/plugin.js';
 import type { ExternalPlugins } from '../plugin-host/external-plugins.js';
 import { WorkerStage } from '../worker/worker-stage.js';
@@ -60,13 +61,14 @@ export async function runPipeline(
   process.on('SIGTERM', onSignal);
   reporter.event('start', { pipeline: file, nodes: graph.nodes.map((n) => n.id) });
   const progressFeed = createProgressFeed(); // the run's counters, for plugins that show them (sink.preview)
+  const runs = runServices(services, [[ProgressFeed, progressFeed]]);
   let result: RunResult;
   try {
     result = await runGraph(graph, {
       log: reporter,
       signal: stop.signal,
       finish: finish.signal,
-      get: <T>(token: symbol) => (token === ProgressFeed ? (progressFeed as T) : services.get<T>(token)),
+      get: runs.get,
       onProgress: (p) => {
         reporter.progress(p);
         progressFeed.publish(p);

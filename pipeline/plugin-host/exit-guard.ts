@@ -20,7 +20,7 @@ export function guardProcessExit(folder: string, plugin: string): void {
     const stack = new Error().stack ?? '';
     for (const [prefix, name] of owners) {
       if (stack.includes(prefix)) {
-        throw new KindPipeError('plugin', `plugin '${name}' called process.exit(${code ?? ''}), which would end kind-pipe in the middle of the run. Fix: throw an Error from the plugin instead; kind-pipe stops the run and removes its partial output`);
+        throw new KindPipeError('plugin', `plugin '${name}' called process.exit(${code ?? ''}), which would end kind-pipe in the middle of the run. Fix: throw an Error from the plugin instead; kind-pipe stops the run and removes its partial output`, { origin: { plugin: name } });
       }
     }
     return exit(code);

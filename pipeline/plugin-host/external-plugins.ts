@@ -87,7 +87,7 @@ export async function loadExternalPlugins(spec: GraphSpec, builtins: ReadonlyMap
     createWorkerStage(node, ctx) {
       const plugin = origin.get(node.plugin.id);
       if (!plugin) return new WorkerStage(node, ctx);
-      if (node.plugin.role !== 'stage') throw new KindPipeError('plugin', `node '${node.id}': only stages run on worker threads`);
+      if (node.plugin.role !== 'stage') throw new KindPipeError('plugin', `node '${node.id}': only stages run on worker threads`, { origin: { node: node.id, stage: node.plugin.id } });
       if (plugin.manifest.host === 'isolated') return node.plugin.create(ctx);
       const inner = new WorkerStage(node, ctx, { entry: plugin.entry, folder: plugin.folder, manifest: plugin.manifest });
       return new GuardedStage(inner, node.plugin, plugin.manifest.name, ctx, plugin.manifest.timeout);

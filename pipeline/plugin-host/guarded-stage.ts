@@ -1,5 +1,5 @@
 import { describeCaps, type Caps } from '../../core/caps.js';
-import { KindPipeError } from '../../core/errors.js';
+import { KindPipeError, type ErrorOrigin } from '../../core/errors.js';
 import type { Frame, FrameSet } from '../../core/frame.js';
 import type { Stage, StageContext, StagePlugin } from '../../core/stage/plugin.js';
 
@@ -25,6 +25,11 @@ export class GuardedStage implements Stage {
     return `plugin '${this.owner}' (node '${this.ctx.nodeId}', stage '${this.plugin.id}')`;
   }
 
+  /** What `who` names, as data: an error with it is not named again by a wrapper. */
+  private origin(frame?: number): ErrorOrigin {
+    return { plugin: this.owner, node: this.ctx.nodeId, stage: this.plugin.id, ...(frame !== undefined && { frame }) };
+  }
+
   async start(caps: Record<string, Caps>): Promise<void> {
     this.outputCaps = this.plugin.negotiate(caps, this.ctx.options);
     try {
@@ -41,18 +46,18 @@ export class GuardedStage implements Stage {
     try {
       const work = this.inner.process(inputs);
       outputs = this.deadlineS === undefined ? await work : await Promise.race([work, new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new KindPipeError('plugin', `${this.who} did not return frame ${index} within ${this.deadlineS} s (hung). Fix: look at the plugin's process(), or raise its timeout (kindPipe.timeout, or timeout: in the pipeline's plugins entry)`)), this.deadlineS! * 1000);
+        timer = setTimeout(() => reject(new KindPipeError('plugin', `${this.who} did not return frame ${index} within ${this.deadlineS} s (hung). Fix: look at the plugin's process(), or raise its timeout (kindPipe.timeout, or timeout: in the pipeline's plugins entry)`, { origin: this.origin(index) })), this.deadlineS! * 1000);
       })]);
     } catch (error) {
-      throw this.named(error, `failed on frame ${index}`);
+      throw this.named(error, `failed on frame ${index}`, index);
     } finally {
       clearTimeout(timer);
     }
     for (const [port, caps] of Object.entries(this.outputCaps)) {
       const frame = outputs?.[port];
-      if (!frame) throw new KindPipeError('accounting', `${this.who} returned no '${port}' output for frame ${index}`);
+      if (!frame) throw new KindPipeError('accounting', `${this.who} returned no '${port}' output for frame ${index}`, { origin: this.origin(index) });
       const problem = mismatch(frame, caps);
-      if (problem) throw new KindPipeError('plugin', `${this.who} returned a wrong frame ${frame.index} on '${port}': ${problem}`);
+      if (problem) throw new KindPipeError('plugin', `${this.who} returned a wrong frame ${frame.index} on '${port}': ${problem}`, { origin: this.origin(index) });
     }
     return outputs;
   }
@@ -61,10 +66,10 @@ export class GuardedStage implements Stage {
     await this.inner.dispose?.();
   }
 
-  private named(error: unknown, what: string): KindPipeError {
-    if (KindPipeError.is(error) && error.message.startsWith('plugin ')) return error;
+  private named(error: unknown, what: string, frame?: number): KindPipeError {
+    if (KindPipeError.namesPlugin(error)) return error;
     const message = error instanceof Error ? error.message : String(error);
-    return new KindPipeError(KindPipeError.is(error) ? error.kind : 'plugin', `${this.who} ${what}: ${message}`, { cause: error });
+    return new KindPipeError(KindPipeError.is(error) ? error.kind : 'plugin', `${this.who} ${what}: ${message}`, { cause: error, origin: this.origin(frame) });
   }
 }
 

@@ -83,7 +83,7 @@ export class PluginHostProcess {
       });
     } catch (error) {
       child.kill('SIGKILL');
-      throw new KindPipeError('plugin', `plugin '${name}': its host process ${error instanceof Error ? error.message : error}`);
+      throw new KindPipeError('plugin', `plugin '${name}': its host process ${error instanceof Error ? error.message : error}`, { origin: { plugin: name } });
     } finally {
       server.close();
     }

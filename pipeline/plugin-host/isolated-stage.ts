@@ -1,5 +1,5 @@
 import { describeCaps, type Caps } from '../../core/caps.js';
-import { KindPipeError } from '../../core/errors.js';
+import { KindPipeError, type ErrorOrigin } from '../../core/errors.js';
 import type { FrameSet } from '../../core/frame.js';
 import { framesFromWire, framesToWire } from '../../core/host/frame-wire.js';
 import type { Stage, StageContext } from '../../core/stage/plugin.js';
@@ -37,6 +37,11 @@ export class IsolatedStage implements Stage {
     return `plugin '${this.plugin.manifest.name}' (node '${this.ctx.nodeId}', stage '${this.stageId}')`;
   }
 
+  /** What `who` names, as data: an error with it is not named again by a wrapper. */
+  private origin(frame?: number): ErrorOrigin {
+    return { plugin: this.plugin.manifest.name, node: this.ctx.nodeId, stage: this.stageId, ...(frame !== undefined && { frame }) };
+  }
+
   async start(caps: Record<string, Caps>): Promise<void> {
     this.caps = caps;
     await this.guard('starting', () => this.launch());
@@ -48,10 +53,10 @@ export class IsolatedStage implements Stage {
       try {
         return await this.processOnce(inputs);
       } catch (error) {
-        if (!(error instanceof HostFailure)) throw this.named(error, `failed on frame ${index}`);
+        if (!(error instanceof HostFailure)) throw this.named(error, `failed on frame ${index}`, index);
         if (this.plugin.manifest.policy !== 'restart' || this.restarts >= maxRestarts) {
           const after = this.restarts > 0 ? ` after ${this.restarts} restart${this.restarts > 1 ? 's' : ''}` : '';
-          throw new KindPipeError('plugin', `${this.who} failed on frame ${index}${after}: ${error.message}.${this.stderr()}`);
+          throw new KindPipeError('plugin', `${this.who} failed on frame ${index}${after}: ${error.message}.${this.stderr()}`, { origin: this.origin(index) });
         }
         this.restarts++;
         this.ctx.log.warn(`${this.who} failed on frame ${index}: ${error.message}; restarting it (${this.restarts} of ${maxRestarts}) and retrying frame ${index}`);
@@ -71,14 +76,14 @@ export class IsolatedStage implements Stage {
     const host = this.host;
     if (!host.activated) {
       const reply = await this.call(host.proxy.$activate({ entry: this.plugin.entry, folder: this.plugin.folder, manifest: m }));
-      if (!reply.ok) throw new KindPipeError('plugin', `plugin '${m.name}' failed to activate: ${reply.cause}`);
+      if (!reply.ok) throw new KindPipeError('plugin', `plugin '${m.name}' failed to activate: ${reply.cause}`, { origin: this.origin() });
       host.activated = true;
     }
     const negotiated = await this.call(host.proxy.$negotiate({ pluginId: this.stageId, inputs: this.caps!, options: this.ctx.options }));
     for (const [port, caps] of Object.entries(this.predict(this.caps!))) {
       const real = negotiated[port];
       if (!real || describeCaps(real) !== describeCaps(caps)) {
-        throw new KindPipeError('caps', `${this.who} negotiates ${real ? describeCaps(real) : 'nothing'} on '${port}', but an isolated stage must keep its input's caps (${describeCaps(caps)}). Fix: host it inline`);
+        throw new KindPipeError('caps', `${this.who} negotiates ${real ? describeCaps(real) : 'nothing'} on '${port}', but an isolated stage must keep its input's caps (${describeCaps(caps)}). Fix: host it inline`, { origin: this.origin() });
       }
     }
     await this.call(host.proxy.$createStage({ instance, pluginId: this.stageId, nodeId: this.ctx.nodeId, options: this.ctx.options }));
@@ -123,14 +128,14 @@ export class IsolatedStage implements Stage {
     try {
       await work();
     } catch (error) {
-      if (error instanceof HostFailure) throw new KindPipeError('plugin', `${this.who} failed while ${what}: ${error.message}.${this.stderr()}`);
-      throw KindPipeError.is(error) && error.message.startsWith('plugin ') ? error : this.named(error, `failed while ${what}`);
+      if (error instanceof HostFailure) throw new KindPipeError('plugin', `${this.who} failed while ${what}: ${error.message}.${this.stderr()}`, { origin: this.origin() });
+      throw KindPipeError.namesPlugin(error) ? error : this.named(error, `failed while ${what}`);
     }
   }
 
-  private named(error: unknown, what: string): KindPipeError {
+  private named(error: unknown, what: string, frame?: number): KindPipeError {
     const message = error instanceof Error ? error.message : String(error);
-    return new KindPipeError(KindPipeError.is(error) ? error.kind : 'plugin', `${this.who} ${what}: ${message}`);
+    return new KindPipeError(KindPipeError.is(error) ? error.kind : 'plugin', `${this.who} ${what}: ${message}`, { origin: this.origin(frame) });
   }
 
   private stderr(): string {

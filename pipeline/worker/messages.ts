@@ -1,5 +1,5 @@
 import type { Caps } from '../../core/caps.js';
-import type { ErrorKind } from '../../core/errors.js';
+import type { KindPipeErrorData } from '../../core/errors.js';
 import type { FrameSet } from '../../core/frame.js';
 import type { PluginManifest } from '../../core/host/manifest.js';
 
@@ -12,7 +12,7 @@ export type WorkerRequest =
 /** Worker → host. */
 export type WorkerReply =
   | { type: 'done'; frames?: FrameSet }
-  | { type: 'error'; kind?: ErrorKind; message: string }
+  | ({ type: 'error' } & KindPipeErrorData)
   | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string; fields?: Record<string, unknown> };
 
 /** What the worker is created with. */

@@ -33,7 +33,7 @@ let stage: Stage | undefined;
 
 port.on('message', async (request: WorkerRequest) => {
   try {
-    if (!plugin || plugin.role !== 'stage') throw new KindPipeError('plugin', `worker: '${setup.pluginId}' is not a stage plugin`);
+    if (!plugin || plugin.role !== 'stage') throw new KindPipeError('plugin', `worker: '${setup.pluginId}' is not a stage plugin`, { origin: { node: setup.nodeId, stage: setup.pluginId } });
     stage ??= plugin.create({ nodeId: setup.nodeId, options: setup.options, log, signal: abort.signal, get: (token) => container.get(token) });
     switch (request.type) {
       case 'start':
@@ -52,6 +52,6 @@ port.on('message', async (request: WorkerRequest) => {
         break;
     }
   } catch (error) {
-    reply({ type: 'error', kind: KindPipeError.is(error) ? error.kind : undefined, message: error instanceof Error ? error.message : String(error) });
+    reply({ type: 'error', ...KindPipeError.toData(error) });
   }
 });

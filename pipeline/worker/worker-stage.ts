@@ -23,8 +23,9 @@ export class WorkerStage implements Stage {
     const setup: WorkerSetup = { nodeId: node.id, pluginId: node.plugin.id, options: node.options, external };
     this.worker = new Worker(new URL('./stage-worker.js', import.meta.url), { workerData: setup });
     this.worker.on('message', (reply: WorkerReply) => this.onReply(reply));
-    this.worker.on('error', (error) => this.fail(new KindPipeError('plugin', `node '${node.id}' (${node.plugin.id}): its worker thread crashed: ${error.message}`)));
-    this.worker.on('exit', (code) => this.fail(new KindPipeError('plugin', `node '${node.id}' (${node.plugin.id}): its worker thread exited (code ${code})`)));
+    const origin = { node: node.id, stage: node.plugin.id };
+    this.worker.on('error', (error) => this.fail(new KindPipeError('plugin', `node '${node.id}' (${node.plugin.id}): its worker thread crashed: ${error.message}`, { origin })));
+    this.worker.on('exit', (code) => this.fail(new KindPipeError('plugin', `node '${node.id}' (${node.plugin.id}): its worker thread exited (code ${code})`, { origin })));
   }
 
   async start(caps: Record<string, Caps>): Promise<void> {
@@ -56,7 +57,7 @@ export class WorkerStage implements Stage {
     }
     const pending = this.pending;
     this.pending = undefined;
-    if (reply.type === 'error') pending?.reject(new KindPipeError(reply.kind ?? 'plugin', reply.message));
+    if (reply.type === 'error') pending?.reject(KindPipeError.fromData(reply));
     else pending?.resolve(reply.frames);
   }
 

@@ -16,12 +16,16 @@
  * ```
  */
 import { videoCaps, type VideoCaps } from '../../core/caps.js';
+import { KindPipeError } from '../../core/errors.js';
 import type { FrameSet } from '../../core/frame.js';
 import { requireFfmpeg } from '../../core/media/tool.js';
 import { defineStage } from '../../core/stage/plugin.js';
 import { FilterProcess } from './filter-process.js';
 import { filterOutputSize } from './output-size.js';
 import { temporalFilterFrames } from './temporal-filters.js';
+
+/** Below this, ffmpeg's rawvideo input waits for more bytes than one frame before it starts (measured with ffmpeg 5.1). */
+const minPixels = 4;
 
 export const ffmpegFilter = defineStage({
   role: 'stage',
@@ -39,6 +43,9 @@ export const ffmpegFilter = defineStage({
   negotiate(inputs, options) {
     requireFfmpeg();
     const input = inputs.video;
+    if (input.width! * input.height! < minPixels) {
+      throw new KindPipeError('caps', `ffmpeg.filter '${options.graph}': a ${input.width}×${input.height} frame is too small: ffmpeg holds back frames of under ${minPixels} pixels until more input arrives, so no frame would come out in step. Fix: frames of at least ${minPixels} pixels (e.g. scale them up before this stage)`);
+    }
     const size = filterOutputSize(options.graph, input.width!, input.height!, input.stream.fps);
     return { video: { ...videoCaps(input), ...size } };
   },
