@@ -21,6 +21,7 @@ import { runTool } from '../quality/exec.js';
 import { contactSheet } from '../quality/contact-sheet.js';
 import { python } from '../quality/pairs.js';
 import { commit, cpuName } from '../machine.js';
+import { realFlicker, type RealFlicker } from './real.js';
 import { decodedFrames, score, type Clip, type Scores } from './score.js';
 
 const data = process.env.KIND_PIPE_DATA ?? join(projectRoot, '..', 'shared', 'data');
@@ -32,9 +33,10 @@ const arg = (name: string, fallback: string) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
 };
-const sizes = arg('sizes', '640x360').split(',');
+const sizes = arg('sizes', '640x360').split(',').filter((s) => s !== 'none'); // none: only the real clips
 const frames = Number(arg('frames', '48'));
 const methods = arg('methods', 'input,kind,video,fast,ffmpeg').split(',');
+const realFrames = Number(arg('real-frames', '96')); // 0: no real clips
 
 const pipelines: Record<string, string> = { kind: 'cctv-night.yaml', video: 'cctv-night-video.yaml', fast: 'cctv-night-fast.yaml' };
 const titles: Record<string, string> = { input: 'dark input', kind: 'kind, per frame', video: 'kind, video mode', fast: 'kind-fast', ffmpeg: 'ffmpeg temporal chain (tuned)' };
@@ -49,9 +51,9 @@ interface Row extends Scores {
 }
 
 /** One pipeline run as a user runs it; the output nearly lossless so that the score is the method's. */
-async function runPipeline(method: string, clip: Clip, out: string): Promise<{ fps: number; peakRssMb: number }> {
+async function runPipeline(method: string, clip: Pick<Clip, 'input' | 'name' | 'frames'>, out: string, extra: string[] = []): Promise<{ fps: number; peakRssMb: number }> {
   const started = performance.now();
-  const args = [main, 'run', join(projectRoot, 'pipelines', pipelines[method]), '--set', `input=${clip.input}`, '--set', `output=${out}`];
+  const args = [main, 'run', join(projectRoot, 'pipelines', pipelines[method]), '--set', `input=${clip.input}`, '--set', `output=${out}`, ...extra];
   args.push('--set', 'encode.crf=0', '--set', 'encode.pix_fmt=yuv444p', '--set', 'encode.preset=ultrafast', '--no-manifest', '--log', 'json');
   const stderr = await new Promise<string>((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -143,14 +145,64 @@ async function main_(): Promise<void> {
     }
     await contactSheet(sheet, ['ground truth', ...methods.map((m) => titles[m])], join(projectRoot, 'bench', 'results', `video-sheet-${size}.png`), 120);
   }
-  const result = { date: new Date().toISOString(), commit: commit(), machine: cpuName(), frames, ffmpegChains: chains, rows };
-  writeFileSync(join(projectRoot, 'bench', 'results', 'video.json'), JSON.stringify(result, null, 2) + '\n');
+  const real = realFrames > 0 ? await realClips() : [];
+  // A run of some sizes (or none, or without the real clips) keeps the other figures of the last run.
+  const resultsFile = join(projectRoot, 'bench', 'results', 'video.json');
+  const last = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { rows?: Row[]; real?: RealRow[]; ffmpegChains?: Record<string, string> }) : {};
+  const kept = (last.rows ?? []).filter((row) => !sizes.includes(row.size));
+  const result = {
+    date: new Date().toISOString(),
+    commit: commit(),
+    machine: cpuName(),
+    frames,
+    ffmpegChains: { ...last.ffmpegChains, ...chains },
+    rows: [...kept, ...rows],
+    real: realFrames > 0 ? real : (last.real ?? []),
+  };
+  writeFileSync(resultsFile, JSON.stringify(result, null, 2) + '\n');
   writeFileSync(join(projectRoot, 'bench', 'results', 'video.md'), markdown(result));
   process.stdout.write(markdown(result));
 }
 
-function markdown(r: { date: string; machine: string; frames: number; ffmpegChains: Record<string, string>; rows: Row[] }): string {
-  const f = (x: number | undefined, d: number) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
+interface RealRow extends RealFlicker {
+  clip: string;
+  method: string;
+  fps: number;
+  peakRssMb: number;
+}
+
+/**
+ * The real night clips (no ground truth): the first `realFrames` frames through each pipeline,
+ * flicker where the input stays still (real.ts) beside the input's own, fps and peak RSS, and a
+ * contact sheet of the middle frame.
+ */
+async function realClips(): Promise<RealRow[]> {
+  const folder = join(data, 'video');
+  const rows: RealRow[] = [];
+  const sheet: { tiles: string[] }[] = [];
+  const used = methods.filter((m) => m in pipelines);
+  for (const name of ['night-road-640x360.mp4', 'dim-indoor-848x478.mp4']) {
+    const input = join(folder, name);
+    if (!existsSync(input)) continue;
+    const probe = JSON.parse((await runTool('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'json', input])).stdout.toString()).streams[0] as { width: number; height: number };
+    const tiles = [await still(input, realFrames >> 1, join(cache, `${name}-input.png`))];
+    for (const method of used) {
+      const out = join(cache, `${name}-${method}.mkv`);
+      const timing = await runPipeline(method, { input, name, frames: realFrames }, out, ['--set', `decode.frames=${realFrames}`]);
+      const flicker = await realFlicker(input, out, probe.width, probe.height, realFrames);
+      rows.push({ clip: name, method, ...flicker, ...timing });
+      process.stderr.write(`${name} ${method}: flicker ${flicker.flicker.toFixed(2)} (input ${flicker.inputFlicker.toFixed(2)}, still ${(100 * flicker.stillShare).toFixed(0)} %), ${timing.fps.toFixed(2)} fps, ${timing.peakRssMb} MB\n`);
+      tiles.push(await still(out, realFrames >> 1, join(cache, `${name}-${method}.png`)));
+      rmSync(out, { force: true });
+    }
+    sheet.push({ tiles });
+  }
+  if (sheet.length > 0) await contactSheet(sheet, ['input', ...used.map((m) => titles[m])], join(projectRoot, 'bench', 'results', 'video-sheet-real.png'), 160);
+  return rows;
+}
+
+function markdown(r: { date: string; machine: string; frames: number; ffmpegChains: Record<string, string>; rows: Row[]; real: RealRow[] }): string {
+  const f = (x: number | null | undefined, d: number) => (x === undefined || x === null || Number.isNaN(x) ? '–' : x.toFixed(d)); // JSON keeps NaN as null
   const lines = [
     `# bench:video — ${r.date.slice(0, 10)}, ${r.machine}, ${r.frames} frames a clip`,
     '',
@@ -161,6 +213,12 @@ function markdown(r: { date: string; machine: string; frames: number; ffmpegChai
     ...Object.entries(r.ffmpegChains).map(([size, chain]) => `ffmpeg chain tuned at ${size}: \`${chain}\``),
     '',
   ];
+  if (r.real.length > 0) {
+    lines.push('Real clips (no ground truth; flicker where the input stays still, the input\'s own scaled by the output\'s brightness):', '');
+    lines.push('| clip | method | flicker | input flicker | still share | fps | peak RSS MB |', '| --- | --- | --- | --- | --- | --- | --- |');
+    for (const x of r.real) lines.push(`| ${x.clip} | ${titles[x.method]} | ${f(x.flicker, 2)} | ${f(x.inputFlicker, 2)} | ${f(100 * x.stillShare, 0)} % | ${f(x.fps, 2)} | ${f(x.peakRssMb, 0)} |`);
+    lines.push('');
+  }
   return lines.join('\n');
 }
 

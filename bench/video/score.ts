@@ -34,7 +34,7 @@ export async function* decodedFrames(file: string, width: number, height: number
   const args = ['-v', 'error', '-nostdin', '-i', ffmpegFile(file), '-map', '0:v:0'];
   if (filter) args.push('-vf', filter);
   args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, 'pipe:1');
-  const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'ignore'] }); // stopping early makes it complain of the closed pipe
   try {
     yield* readFrames(child.stdout, width * height * 3);
   } finally {

@@ -88,3 +88,9 @@ test('kindRecipe when a network of the chain is missing should say which', (t) =
   const withoutIllum = (text: string) => text.replace(/ {2}- \{ id: illum,.*\n/, '').replace('adjusted: illum', 'adjusted: decom.illumination');
   refusal(t, () => recipeOf([], withoutIllum), /the pipeline has no kind\.illumination node/);
 });
+
+test('kindRecipe leaves temporal.denoise out of the one-frame graph and says what that loses (#16)', (t) => {
+  const recipe = recipeOf([], (text) => text.replace("  - { id: norm, plugin: normalize, inputs: { video: decode }", "  - { id: still, plugin: temporal.denoise, inputs: { video: decode } }\n  - { id: norm, plugin: normalize, inputs: { video: still }"));
+  t.like(recipe, { normalize: 'minmax' });
+  t.regex(recipe.differences[0], /node 'still' \(temporal\.denoise\) is left out: it averages each pixel over up to 24 earlier frames, and a single-frame graph has no past/);
+});

@@ -42,15 +42,25 @@ const supported = 'source → normalize → kind.decom → kind.restore + kind.i
 export function kindRecipe(graph: BuiltGraph): KindRecipe {
   const refuse = (what: string) => new KindPipeError('config', `${graph.file}: ${what}. kind-pipe export supports exactly ${supported}`);
   const byPlugin = new Map<string, BuiltNode>();
+  const differences: string[] = [];
+  // temporal.denoise averages each pixel over earlier frames: a one-frame graph has none, so the
+  // exported graph leaves it out (and says so) and takes the source's frames as they are.
+  const seeThrough = new Map<string, string>();
   for (const node of graph.nodes) {
-    if (node.plugin.role !== 'stage') continue;
+    if (node.plugin.id !== 'temporal.denoise') continue;
+    seeThrough.set(node.id, node.inputs.video.node);
+    differences.push(`node '${node.id}' (temporal.denoise) is left out: it averages each pixel over up to ${node.options.frames} earlier frames, and a single-frame graph has no past; put ffmpeg's own temporal denoiser (e.g. hqdn3d, atadenoise) before dnn_processing instead`);
+  }
+  for (const node of graph.nodes) {
+    if (node.plugin.role !== 'stage' || seeThrough.has(node.id)) continue;
     if (!(node.plugin.id in chain)) throw refuse(`node '${node.id}' (${node.plugin.id}) cannot be part of an exported graph`);
     const twin = byPlugin.get(node.plugin.id);
     if (twin) throw refuse(`nodes '${twin.id}' and '${node.id}' are both ${node.plugin.id}; an exported graph holds one`);
     byPlugin.set(node.plugin.id, node);
   }
   for (const id of Object.keys(chain)) if (!byPlugin.has(id)) throw refuse(`the pipeline has no ${id} node`);
-  const roleOf = (id: string) => {
+  const roleOf = (id: string): string | undefined => {
+    if (seeThrough.has(id)) return roleOf(seeThrough.get(id)!);
     const node = graph.nodes.find((n) => n.id === id);
     return node?.plugin.role === 'source' ? 'source' : node?.plugin.id;
   };
@@ -76,7 +86,6 @@ export function kindRecipe(graph: BuiltGraph): KindRecipe {
     );
   }
 
-  const differences: string[] = [];
   const norm = byPlugin.get('normalize')!;
   const normMode = String(norm.options.mode);
   if (normMode === 'temporal') {
