@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../models/paths.js';
+import { frameHashes } from '../pipeline/provenance/frame-chain.js';
 import { commit, cpuName } from './machine.js';
 
 /**
@@ -40,7 +41,7 @@ for (const name of ['cctv-night-fast', 'cctv-night']) {
   const plain = cli([...base, '--set', `output=${join(work, `${name}-plain.mp4`)}`, '--no-manifest']);
   const output = join(work, `${name}.mp4`);
   const signed = cli([...base, '--set', `output=${output}`, '--sign-key', join(work, 'bench.key'), '--log', 'json']);
-  const manifestS = JSON.parse(execFileSync('cat', [`${output}.provenance.json`], { encoding: 'utf8' })).run.provenanceS as number;
+  const manifestS = JSON.parse(readFileSync(`${output}.provenance.json`, 'utf8')).run.provenanceS as number;
   const deep = cli(['verify', output, '--deep']);
   const rerun = cli(['verify', output, '--rerun', input]);
   rows.push({
@@ -60,9 +61,8 @@ for (const name of ['cctv-night-fast', 'cctv-night']) {
 // Thread count and bits: the KinD chain with 1 thread per session against the default.
 const one = join(work, 'one-thread.mp4');
 cli(['run', join(projectRoot, 'pipelines', 'cctv-night.yaml'), '--set', `input=${input}`, '--set', `output=${one}`, '--no-manifest', ...['decom', 'restore', 'illum'].flatMap((n) => ['--set', `${n}.threads=1`]), '--set', 'encode.threads=2']);
-const hashes = (file: string) => execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-map', '0:v:0', '-f', 'framehash', '-hash', 'sha256', '-'], { encoding: 'utf8' }).split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').pop()!.trim());
-const a = hashes(one);
-const b = hashes(join(work, 'cctv-night.mp4'));
+const a = await frameHashes(one);
+const b = await frameHashes(join(work, 'cctv-night.mp4'));
 const threadIndependent = a.length === b.length && a.every((h, i) => h === b[i]);
 process.stdout.write(`KinD with 1 inference thread vs the default (${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores): ${threadIndependent ? 'bit-identical' : 'differs'}\n`);
 

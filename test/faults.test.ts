@@ -4,23 +4,12 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../models/paths.js';
-import { cli, cliPath, exists, makeClip, probe, tempDir } from './helpers.js';
+import { cli, cliPath, copyPipeline, exists, makeClip, probe, tempDir } from './helpers.js';
 
 // Issue #17, faults a hostile user or a bad day brings: each case lost data or misbehaved before its fix.
 
 const hash = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const clip = (async () => makeClip(join(tempDir(), 'clip.mp4'), { width: 64, height: 48, seconds: 0.4 }))(); // 10 frames
-
-/** decode → encode: source.file and sink.file only. */
-function copyPipeline(dir: string): string {
-  const file = join(dir, 'copy.yaml');
-  writeFileSync(file, `version: 1
-nodes:
-  - { id: decode, plugin: source.file, options: { path: in.mp4 } }
-  - { id: encode, plugin: sink.file, inputs: { video: decode }, options: { path: out.mp4, preset: ultrafast } }
-`);
-  return file;
-}
 
 test('an output path equal to the input is refused before any work and the input is untouched (#17)', async (t) => {
   const dir = tempDir();

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -102,4 +102,15 @@ export async function meanLuma(file: string): Promise<number> {
 
 export function exists(path: string): boolean {
   return existsSync(path);
+}
+
+/** decode → encode: source.file and sink.file only. */
+export function copyPipeline(dir: string): string {
+  const file = join(dir, 'copy.yaml');
+  writeFileSync(file, `version: 1
+nodes:
+  - { id: decode, plugin: source.file, options: { path: in.mp4 } }
+  - { id: encode, plugin: sink.file, inputs: { video: decode }, options: { path: out.mp4, preset: ultrafast } }
+`);
+  return file;
 }

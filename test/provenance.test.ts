@@ -2,7 +2,7 @@ import test from 'ava';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../models/paths.js';
-import { cli, exists, makeClip, tempDir } from './helpers.js';
+import { cli, copyPipeline, exists, makeClip, tempDir } from './helpers.js';
 
 // Issue #17, provenance: every video output gets a manifest; `kind-pipe verify` proves it untouched
 // (hashes, Ed25519 signature, hash chain over the decoded frames) and `--rerun` reproduces it.
@@ -138,12 +138,7 @@ test('a bad --sign-key fails before any work; keys generate never replaces a key
 test('an unsigned manifest verifies its hashes and says it is unsigned; --no-manifest writes none; a junk manifest fails cleanly (#17)', async (t) => {
   const dir = tempDir();
   const output = join(dir, 'out.mp4');
-  const copy = join(dir, 'copy.yaml');
-  writeFileSync(copy, `version: 1
-nodes:
-  - { id: decode, plugin: source.file, options: { path: in.mp4 } }
-  - { id: encode, plugin: sink.file, inputs: { video: decode }, options: { path: out.mp4, preset: ultrafast } }
-`);
+  const copy = copyPipeline(dir);
   t.is((await cli(['run', copy, '--set', `input=${await clip}`, '--set', `output=${output}`])).code, 0);
   const unsigned = await cli(['verify', output]);
   t.is(unsigned.code, 0, unsigned.stdout);

@@ -14,6 +14,13 @@ export function ffmpegFile(path: string): string {
   return `file:${resolve(path)}`;
 }
 
+let versionLine: string | undefined;
+/** `ffmpeg -version`'s first line: which build encoded (and will decode) an output; for manifests. */
+export function ffmpegVersion(): string {
+  versionLine ??= spawnSync(ffmpegPath, ['-version'], { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim() || 'unknown';
+  return versionLine;
+}
+
 let checked = false;
 
 /** Fails with the Debian package to install when ffmpeg is not on PATH. */

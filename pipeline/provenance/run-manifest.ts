@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, hostname } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -6,7 +5,7 @@ import type { KeyObject } from 'node:crypto';
 import type { BuiltGraph } from '../../core/graph/built-graph.js';
 import type { GraphSpec } from '../../core/graph/spec.js';
 import type { RunResult } from '../../core/graph/progress.js';
-import { ffmpegPath } from '../../core/media/tool.js';
+import { ffmpegVersion } from '../../core/media/tool.js';
 import { ModelRegistry } from '../../core/model.js';
 import type { Services } from '../../core/stage/plugin.js';
 import { hashFile, sha256 } from '../../core/util/hash.js';
@@ -77,8 +76,7 @@ export function canonicalPipeline(graph: BuiltGraph, spec: GraphSpec): Canonical
         if (when && Object.entries(when).some(([mode, values]) => !(values as readonly unknown[]).includes(node.options[mode]))) continue;
         const type = node.plugin.options[name]?.type;
         if (type === 'path' && typeof value === 'string' && value !== '' && value !== '-') options[name] = resolve(value);
-        else if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i.test(value)) options[name] = value.replace(/(:\/\/[^/:@]*):[^/@]*@/, '$1:***@');
-        else options[name] = value;
+        else options[name] = typeof value === 'string' ? masked(value) : value;
       }
       const inputs = Object.fromEntries(Object.entries(node.inputs).map(([port, from]) => [port, `${from.node}.${from.port}`]));
       return {
@@ -160,7 +158,7 @@ async function inputRecords(graph: BuiltGraph): Promise<InputRecord[]> {
       const value = node.options[option];
       if (typeof value !== 'string' || (spec.type !== 'path' && !/^[a-z]+:\/\//i.test(value))) continue;
       if (spec.type !== 'path' || value === '-' || !existsSync(value)) {
-        records.push({ node: node.id, option, path: value.replace(/(:\/\/[^/:@]*):[^/@]*@/, '$1:***@') }); // a stream: nothing to hash
+        records.push({ node: node.id, option, path: masked(value) }); // a stream: nothing to hash
         continue;
       }
       const path = resolve(value);
@@ -227,19 +225,17 @@ function runtimeRecord(graph: BuiltGraph): RunManifest['runtime'] {
   };
 }
 
-let ffmpegLine: string | undefined;
-/** `ffmpeg -version`'s first line: which build encoded (and will decode) the output. */
-export function ffmpegVersion(): string {
-  ffmpegLine ??= spawnSync(ffmpegPath, ['-version'], { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim() || 'unknown';
-  return ffmpegLine;
-}
-
 function packageVersion(file: string): string {
   try {
     return JSON.parse(readFileSync(file, 'utf8')).version as string;
   } catch {
     return 'unknown';
   }
+}
+
+/** A URL's password (rtsp://user:secret@host) as ***: a manifest is handed to others. */
+function masked(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*):[^/@]*@/i, '$1:***@');
 }
 
 const round = (s: number) => Math.round(s * 1000) / 1000;

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KindPipeError } from '../../core/errors.js';
+import { ffmpegVersion } from '../../core/media/tool.js';
 import { hashFile } from '../../core/util/hash.js';
 import { exitCodes } from '../cli/exit-codes.js';
 import { canonicalJson } from './canonical-json.js';
 import { chainOf, frameHashes } from './frame-chain.js';
 import { distributedFormat } from '../queue/manifest.js';
-import { ffmpegVersion, manifestFormat, manifestPathOf, type CanonicalPipeline, type RunManifest } from './run-manifest.js';
+import { manifestFormat, manifestPathOf, type CanonicalPipeline, type RunManifest } from './run-manifest.js';
 import { keyIdOf, loadPublicKey, signatureHolds } from './signing.js';
 
 export const verifyUsage = `usage: kind-pipe verify OUTPUT [--manifest FILE] [--key SIGNER.pub] [--deep] [--rerun ORIGINAL]
@@ -139,9 +140,6 @@ async function rerun(manifest: RunManifest, original: string, output: string, ou
   if (manifest.inputs.length !== 1 || !manifest.inputs[0].sha256) {
     return { ok: undefined, what: `rerun: the run read ${manifest.inputs.length === 1 ? 'a stream' : `${manifest.inputs.length} inputs`}; only a run over one input file can be re-run` };
   }
-  const changed = [
-    manifest.encode.ffmpeg !== ffmpegVersion() && `ffmpeg (${manifest.encode.ffmpeg} then, ${ffmpegVersion()} now)`,
-  ].filter(Boolean);
   const folder = mkdtempSync(join(tmpdir(), 'kind-pipe-rerun-'));
   try {
     const pipeline = manifest.pipeline.canonical;
@@ -161,7 +159,7 @@ async function rerun(manifest: RunManifest, original: string, output: string, ou
     if (hashes.length === outputHashes.length && differing.length === 0) {
       return { ok: true, what: `rerun: all ${hashes.length} decoded frames bit-identical to ${output}` };
     }
-    const note = changed.length > 0 ? `; note: ${changed.join(', ')}` : '';
+    const note = manifest.encode.ffmpeg !== ffmpegVersion() ? `; note: ffmpeg (${manifest.encode.ffmpeg} then, ${ffmpegVersion()} now)` : '';
     return { ok: false, what: `rerun: ${hashes.length} frames against ${outputHashes.length}, ${differing.length} differ${differing.length ? ` (first: frame ${differing[0]})` : ''}${note}` };
   } finally {
     rmSync(folder, { recursive: true, force: true });

@@ -63,9 +63,3 @@ export async function joinSegments(request: JoinRequest): Promise<string[]> {
   return args;
 }
 
-
-/** `ffmpeg -version`'s first line, for the manifest. */
-export async function ffmpegVersion(): Promise<string> {
-  const { stdout } = await run(ffmpegPath, ['-version']);
-  return stdout.split('\n')[0].trim();
-}

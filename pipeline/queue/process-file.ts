@@ -3,7 +3,8 @@ import { Job, UnrecoverableError, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { cancelReason, markCancelled } from './cancel-flag.js';
 import type { FileJobData, SegmentResult } from './job-data.js';
-import { ffmpegVersion, joinSegments } from './join-segments.js';
+import { joinSegments } from './join-segments.js';
+import { ffmpegVersion } from '../../core/media/tool.js';
 import { writeManifest } from './manifest.js';
 import { segmentJobId } from './names.js';
 
@@ -43,7 +44,7 @@ export function fileProcessor(redis: Redis, segments: Queue, log: (line: string)
     } catch (error) {
       throw new Error(`[exit 4] ${(error as Error).message}`); // retried: the disk may have room again
     }
-    const manifest = await writeManifest(job.id!, data, results, joinArgs, await ffmpegVersion());
+    const manifest = await writeManifest(job.id!, data, results, joinArgs, ffmpegVersion());
     rmSync(data.workDir, { recursive: true, force: true });
     log(`${job.id}: wrote ${data.output} (${data.totalFrames} frames from ${results.length} segments)`);
     return { output: data.output, frames: data.totalFrames, manifest };
