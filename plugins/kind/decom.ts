@@ -13,6 +13,7 @@ import { tensorCaps } from '../../core/caps.js';
 import { asFloat, tensorFrame } from '../../core/frame.js';
 import { floats, type ModelSession } from '../../core/model.js';
 import { defineStage } from '../../core/stage/plugin.js';
+import { edgePadding, mirrorPadded } from './edge-padding.js';
 import { checkModel, dims, networkOptions, openNetwork } from './network.js';
 
 export const kindDecom = defineStage({
@@ -33,7 +34,7 @@ export const kindDecom = defineStage({
     let session: ModelSession;
     return {
       async start() {
-        session = await openNetwork(ctx, 'decom');
+        session = mirrorPadded(await openNetwork(ctx, 'decom'), edgePadding.decom);
       },
       async process(inputs) {
         const image = inputs.image;

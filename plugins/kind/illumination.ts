@@ -21,6 +21,7 @@ import { asFloat, tensorFrame, type Frame } from '../../core/frame.js';
 import { floats, ModelRegistry, type ModelSession } from '../../core/model.js';
 import { averageWarmupFrames } from '../../core/graph/warmup.js';
 import { defineStage } from '../../core/stage/plugin.js';
+import { edgePadding, mirrorPadded } from './edge-padding.js';
 import { checkModel, dims, networkOptions, openNetwork } from './network.js';
 
 const minRatio = 0.5;
@@ -82,7 +83,7 @@ export const kindIllumination = defineStage({
     }
     return {
       async start() {
-        session = await openNetwork(ctx, 'illum');
+        session = mirrorPadded(await openNetwork(ctx, 'illum'), edgePadding.illum);
         if (o.mode === 'learned') exposure = await openNetwork(ctx, exposureRole(o.exposureNet));
       },
       async process(inputs) {

@@ -11,7 +11,7 @@ and calls this script with the recipe it found; it can also be run by hand:
 
 The graph computes, per frame (the KinD recipe, models/kind/MODEL_CARD.md):
     x = (in - min) / max(max - min, 0.001)       --normalize minmax (none: x = clamp(in, 0, 1))
-    R, I = Decom(x);  R' = Restore(R, I)
+    R, I = Decom(x);  R' = Restore(R, I)     each net on its input mirrored by EDGE_PADDING px, cropped back
     ratio = --ratio, or clamp(target / max(mean(I), 1e-4), 0.5, 20) with --auto-target,
             or clamp(exp(Exposure(I)) * compensation, 0.5, 20) with --exposure (mode: learned)
     I' = Adjust(I, ratio)
@@ -50,6 +50,34 @@ from trainlib.onnx_weights import load_onnx_into, onnx_params, to_fp16_initializ
 HERE = os.path.dirname(os.path.abspath(__file__))
 WEIGHTS = os.path.join(HERE, '..', 'weights')
 MIN_RATIO, MAX_RATIO = 0.5, 20.0  # plugins/kind/illumination.ts
+# Pixels each net's input is mirrored by (plugins/kind/edge-padding.ts, issue #20: the nets' zero
+# padding otherwise leaves a bright border on dark frames).
+EDGE_PADDING = {'decom': 8, 'restore': 8, 'illum': 4}
+
+
+def mirror_index(n, pad):
+    """Source indices of a length-n axis mirrored by pad (edge pixel repeated, any n >= 1), as
+    plugins/kind/edge-padding.ts mirrorIndex; traced with a dynamic n into Range/Mod/Where."""
+    i = torch.arange(-pad, n + pad) % (2 * n)
+    return torch.where(i < n, i, 2 * n - 1 - i)
+
+
+class MirrorPadded(nn.Module):
+    """A net run on its image inputs mirrored by `pad`, its image outputs cropped back."""
+
+    def __init__(self, net, pad):
+        super().__init__()
+        self.net, self.pad = net, pad
+
+    def forward(self, image, *rest):
+        p = self.pad
+        h, w = image.shape[2], image.shape[3]
+        rows, cols = mirror_index(h, p), mirror_index(w, p)
+        grow = lambda t: t.index_select(2, rows).index_select(3, cols)
+        args = [grow(image)] + [grow(t) if t.dim() == 4 else t for t in rest]
+        outs = self.net(*args)
+        crop = lambda t: t[:, :, p:p + h, p:p + w]
+        return tuple(crop(t) for t in outs) if isinstance(outs, tuple) else crop(outs)
 
 
 def gaussian_kernel(sigma):
@@ -63,7 +91,10 @@ class KindEnhance(nn.Module):
     def __init__(self, decom, restore, illum, normalize, ratio, auto_target, fusion, sigma,
                  exposure=None, compensation=1.0):
         super().__init__()
-        self.decom, self.restore, self.illum, self.exposure = decom, restore, illum, exposure
+        self.decom = MirrorPadded(decom, EDGE_PADDING['decom'])
+        self.restore = MirrorPadded(restore, EDGE_PADDING['restore'])
+        self.illum = MirrorPadded(illum, EDGE_PADDING['illum'])
+        self.exposure = exposure
         self.log_compensation = math.log(compensation)
         self.normalize, self.fusion = normalize, fusion
         self.auto_target = auto_target
@@ -160,7 +191,7 @@ def main():
     model.graph.output[0].type.tensor_type.shape.dim[0].dim_value = 1  # batch 1, like the input
     # Only the networks' parameters go fp16 (they were fp16 in the shipped files: lossless);
     # the Gaussian kernel and the recipe constants stay fp32.
-    params = {f'{name}.{p}' for name, sub in (('decom', decom), ('restore', restore), ('illum', illum))
+    params = {f'{name}.net.{p}' for name, sub in (('decom', decom), ('restore', restore), ('illum', illum))
               for p in sub.state_dict()}
     found = {i.name for i in model.graph.initializer}
     if not params <= found:
