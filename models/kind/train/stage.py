@@ -78,11 +78,11 @@ def describe(h, net, opt, args):
           f'lr {opt.param_groups[0]["lr"]}, budget {args.minutes} min, threads {args.threads}')
 
 
-def train_one(stage, args, lr, loss_fn, validate, decom=None):
-    """Trains the net of `stage` ('decom' or 'illum') in runs/<stage>/ on patches of
+def train_one(stage, args, lr, loss_fn, validate, decom=None, run=None):
+    """Trains the net of `stage` ('decom' or 'illum') in runs/<run or stage>/ on patches of
     --patch, --patch − 16 or --patch − 32 px, scored by validate(net, val_set()). Returns the
     harness's exit code."""
-    h = open_run(stage, args, stage)
+    h = open_run(run or stage, args, stage)
     net = nets.build(stage)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr or lr)
     start(h, net, opt, args, stage)

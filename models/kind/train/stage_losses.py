@@ -18,6 +18,16 @@ def smooth_loss(i, img):
     return (ix * torch.exp(-10 * gx) + iy * torch.exp(-10 * gy)).mean()
 
 
+def input_smooth_loss(i, img):
+    """Structure-aware smoothness as in KinD's official code (mutual_i_input_loss): illumination
+    gradients divided by the input's, floored at 0.01, so I may only change where the image has an
+    edge; up to 100x the cost of smooth_loss in flat, textured-by-noise regions. This pushes texture
+    out of I into R (issue #20: the 582-step Decom left much texture in I)."""
+    ix, iy = grads(i)
+    gx, gy = grads(gray(img))
+    return (ix / gx.clamp(min=0.01) + iy / gy.clamp(min=0.01)).mean()
+
+
 def mutual_loss(i_low, i_high):
     """Mutual consistency: both illuminations share strong edges, are flat elsewhere."""
     lx, ly = grads(i_low)
@@ -34,6 +44,18 @@ def decom_loss(net, low, high, _):
     loss = (recon + 0.05 * equal_r + 0.2 * mutual_loss(i_l, i_h)
             + 0.15 * (smooth_loss(i_l, low) + smooth_loss(i_h, high)))
     return loss, {'recon': float(recon), 'equal_r': float(equal_r)}
+
+
+def decom_loss_official(net, low, high, _):
+    """The official KinD Decom loss: reconstruction of both, 0.01·|R_low − R_normal|, 0.2·mutual
+    consistency, 0.15·input_smooth_loss of each (decom.py --smooth official)."""
+    r_l, i_l = net(low)
+    r_h, i_h = net(high)
+    recon = (r_l * i_l - low).abs().mean() + (r_h * i_h - high).abs().mean()
+    equal_r = (r_l - r_h).abs().mean()
+    smooth = input_smooth_loss(i_l, low) + input_smooth_loss(i_h, high)
+    loss = recon + 0.01 * equal_r + 0.2 * mutual_loss(i_l, i_h) + 0.15 * smooth
+    return loss, {'recon': float(recon), 'equal_r': float(equal_r), 'smooth': float(smooth)}
 
 
 def illum_loss(net, low, high, ctx):
