@@ -62,12 +62,16 @@ export async function applyChains(file: string, params: readonly ClassicalParams
   return params.map((_, i) => ({ ...size, data: new Uint8Array(stdout.buffer, stdout.byteOffset + i * frame, frame) }));
 }
 
-/** Writes the chain's output of every image of `lowDir` as PNG into `outDir` (emptied first). */
+/**
+ * Writes the chain's output of every image of `lowDir` as PNG into `outDir` (emptied first).
+ * One filter thread: Debian's ffmpeg 5.1 aborts ("invalid fastbin entry") in sliced colorlevels
+ * on rgb24 frames 848 px wide (the dim-indoor clip); one thread gives the same pixels.
+ */
 export async function renderClassical(names: readonly string[], lowDir: string, outDir: string, p: ClassicalParams): Promise<void> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   await mapLimit(names, 2, (name) =>
-    runTool(ffmpegPath, ['-v', 'error', '-nostdin', '-y', '-i', join(lowDir, `${name}.png`), '-vf', classicalChain(p), '-frames:v', '1', join(outDir, `${name}.png`)]),
+    runTool(ffmpegPath, ['-v', 'error', '-nostdin', '-y', '-filter_threads', '1', '-i', join(lowDir, `${name}.png`), '-vf', classicalChain(p), '-frames:v', '1', join(outDir, `${name}.png`)]),
   );
 }
 

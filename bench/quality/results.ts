@@ -5,6 +5,8 @@ export interface MethodResult {
   psnr: number;
   ssim: number;
   loe: number;
+  /** PSNR / SSIM with each output's mean scaled to its ground truth's (exposure taken out). */
+  gtMean?: { psnr: number; ssim: number };
   /** Wall seconds to produce the outputs (CLI start-up and model loading included for kind). */
   seconds?: number;
   summary?: string;
@@ -62,6 +64,16 @@ export function resultsMarkdown(r: QualityResults): string {
     const cells = severities.map((s) => {
       const x = r.severities[s].methods[m];
       return x?.error ? 'failed | — | —' : `${f(x?.psnr, 2)} | ${f(x?.ssim, 4)} | ${f(x?.loe, 0)}`;
+    });
+    lines.push(`| ${methodTitles[m]} | ${cells.join(' | ')} |`);
+  }
+  lines.push('', 'With each output\'s brightness matched to its ground truth (GT-mean: the output scaled so its mean over R, G, B is the ground truth\'s, then 8-bit), which takes exposure out and leaves structure and colour:', '');
+  lines.push(`| method | ${severities.map((s) => `${s} GT-mean PSNR dB | ${s} GT-mean SSIM`).join(' | ')} |`);
+  lines.push(`| --- | ${severities.map(() => '---: | ---:').join(' | ')} |`);
+  for (const m of methods) {
+    const cells = severities.map((s) => {
+      const x = r.severities[s].methods[m];
+      return x?.gtMean ? `${f(x.gtMean.psnr, 2)} | ${f(x.gtMean.ssim, 4)}` : '— | —';
     });
     lines.push(`| ${methodTitles[m]} | ${cells.join(' | ')} |`);
   }

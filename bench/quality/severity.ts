@@ -8,6 +8,7 @@ import { contactSheet } from './contact-sheet.js';
 import type { BenchContext } from './context.js';
 import { secondsSince } from './exec.js';
 import { runKind } from './kind-run.js';
+import { gtMeanScores } from './gt-mean.js';
 import { ensurePairs } from './pairs.js';
 import type { MethodResult, SeverityResult } from './results.js';
 
@@ -45,7 +46,10 @@ export async function benchSeverity(
   const names = [...imagesByName(pairs.low, 'pairs')].map(([name]) => name).sort();
   ctx.log(`${severity}: ${names.length} pairs in ${relative(projectRoot, pairs.dir)}${pairs.reused ? ' (cached)' : ''}`);
   const out = (method: string) => join(ctx.cache, 'out', severity, method);
-  const score = async (stage: string, pred: string) => (await timed(stage, () => evaluate({ pred, gt: pairs.gt }))).mean as ReferenceScores;
+  const score = async (stage: string, pred: string): Promise<MethodResult> => ({
+    ...((await timed(stage, () => evaluate({ pred, gt: pairs.gt }))).mean as ReferenceScores),
+    gtMean: await timed(`${stage} gt-mean`, () => gtMeanScores(names, pred, pairs.gt)),
+  });
   const methods: Record<string, MethodResult> = { input: await score('input eval', pairs.low) };
 
   const start = performance.now();

@@ -4,10 +4,11 @@
 
 Loss: L1 reconstruction of low and normal, 0.05·|R_low − R_normal|, 0.2·mutual consistency,
 0.15·structure-aware smoothness (stage_losses.decom_loss), on 4 patches of 64–96 px a step.
-`--smooth official` takes the official code's loss instead (stage_losses.decom_loss_official:
-I's gradients divided by the input's, 0.01·|R_low − R_normal|); `--run NAME` trains in runs/NAME/:
+`--smooth ratio` takes the official code's smoothness instead (stage_losses.decom_loss_ratio:
+I's gradients divided by the input's, with I anchored to the brightest channel of the input);
+`--run NAME` trains in runs/NAME/:
 
-    /usr/bin/python3 models/kind/train/decom.py --smooth official --run decom-smooth \
+    /usr/bin/python3 models/kind/train/decom.py --smooth ratio --run decom-smooth \
         --init-from-onnx models/kind/weights/kind-decom.onnx --minutes 600 --resume --threads 1
 """
 import argparse
@@ -19,7 +20,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
 import stage  # noqa: E402
-from stage_losses import decom_loss, decom_loss_official  # noqa: E402
+from stage_losses import decom_loss, decom_loss_ratio  # noqa: E402
 from trainlib.losses import grads, gray  # noqa: E402
 from trainlib.metrics import psnr  # noqa: E402
 
@@ -57,11 +58,11 @@ def validate(net, val):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     stage.add_arguments(ap, batch=4, patch=96, lr=LR)  # full resolution: 16 images a step, small batches
-    ap.add_argument('--smooth', choices=['exp', 'official'], default='exp',
-                    help="smoothness term: exp (the shipped Decom's) or official (KinD's gradient ratio)")
+    ap.add_argument('--smooth', choices=['exp', 'ratio'], default='exp',
+                    help="smoothness term: exp (the shipped Decom's) or ratio (KinD's official gradient ratio, anchored)")
     ap.add_argument('--run', help='run folder name under runs/ (default decom)')
     args = ap.parse_args()
-    loss = decom_loss_official if args.smooth == 'official' else decom_loss
+    loss = decom_loss_ratio if args.smooth == 'ratio' else decom_loss
     return stage.train_one('decom', args, LR, loss, validate, run=args.run)
 
 
