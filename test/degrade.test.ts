@@ -163,3 +163,46 @@ check('night_pair: lights stay white in the dark frame, so the min-max stretch l
     t.true(p.normalFarFromLights <= 3, `the photo changed by ${p.normalFarFromLights} far from the lights`);
   }
 });
+
+const cameraScript = `
+import json, sys
+sys.path.insert(0, ${JSON.stringify(trainDir)})
+import numpy as np
+from degrade import degrade
+rng = np.random.default_rng(3)
+photo = (rng.random((61, 83, 3)) * 120 + 40).astype(np.uint8)   # odd size, coloured texture
+out = []
+for seed in range(6):
+    plain, p = degrade(photo, np.random.default_rng([seed]), 'severe')
+    cam, q = degrade(photo, np.random.default_rng([seed]), 'severe', camera=True)
+    again, _ = degrade(photo, np.random.default_rng([seed]), 'severe', camera=True)
+    def chroma_2x2(img):  # spread of (R - G) inside 2x2 cells: 4:2:0 chroma shares one value per cell
+        d = img[:60, :82].astype(float)[..., 0] - img[:60, :82].astype(float)[..., 1]
+        return float(d.reshape(30, 2, 41, 2).std(axis=(1, 3)).mean())
+    out.append({'sameDraws': all(q[k] == v for k, v in p.items()), 'offset': q['black_offset'], 'crf': q['h264_crf'],
+                'shape': list(cam.shape), 'deterministic': bool((cam == again).all()),
+                'floor': [float(np.percentile(x.mean(2), 1)) for x in (plain, cam)],
+                'chroma': [chroma_2x2(x) for x in (plain, cam)]})
+print(json.dumps(out))
+`;
+
+check('issue #20: degrade camera=True lifts the blacks and codes the frame as low-bitrate H.264 4:2:0, after the default draws', async (t) => {
+  const runs = JSON.parse((await promisify(execFile)(python, ['-c', cameraScript], { maxBuffer: 1 << 24 })).stdout) as {
+    sameDraws: boolean;
+    offset: number[];
+    crf: number;
+    shape: number[];
+    deterministic: boolean;
+    floor: [number, number];
+    chroma: [number, number];
+  }[];
+  for (const r of runs) {
+    t.true(r.sameDraws, 'exposure, white balance, noise, blur and JPEG quality are the default call\'s');
+    for (const o of r.offset) t.true(o >= 0.0002 * 0.7 - 1e-12 && o <= 0.003 * 1.3 + 1e-12, `black offset ${o}`);
+    t.true(r.crf >= 28 && r.crf <= 44, `CRF ${r.crf}`);
+    t.deepEqual(r.shape, [61, 83, 3], 'odd sizes come back at their size');
+    t.true(r.deterministic);
+    t.true(r.floor[1] > r.floor[0], `1st luma percentile ${r.floor[1]} with the offset, ${r.floor[0]} without`);
+    t.true(r.chroma[1] < r.chroma[0] * 0.6, `chroma spread inside 2×2 cells ${r.chroma[1].toFixed(2)} (H.264 4:2:0) vs ${r.chroma[0].toFixed(2)} (JPEG)`);
+  }
+});

@@ -106,7 +106,7 @@ export async function benchRealFootage(ctx: BenchContext, dataRoot: string, para
 
   const shown = realFootageMethods.filter((m) => !errors[m]);
   const rows = [...photos.filter((_, i) => i % 2 === 0), ...frames.filter((_, i) => i % 3 !== 2)];
-  await contactSheet(rows.map((name) => ({ tiles: shown.map((m) => join(folder(m), `${name}.png`)) })), shown, sheetFile, 180);
+  await contactSheet(rows.map((name) => ({ tiles: shown.map((m) => join(folder(m), `${name}.png`)) })), shown, sheetFile, 150);
   return { classical: params, groups: { photos: group(photos), video: group(frames) }, sheet: sheetFile };
 }
 

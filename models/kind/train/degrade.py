@@ -26,8 +26,19 @@ normal image. `degrade` itself never adds lights, so its random stream, and ever
 it (scripts/make-pairs.py, the quality benchmark), stays as it was.
 
     >>> normal, low, params = night_pair(photo_uint8_hwc, rng, severity='mild')
+
+`camera=True` (issue #20) adds what real night frames show beyond the sensor: a black offset
+(flare and the camera's black-level error lift and tint the blacks: 0.02-0.3 % of full scale in
+linear light, per channel ×0.7-1.3, added after the white balance) and, instead of JPEG, H.264 at
+a low bitrate (libx264 through ffmpeg, 4:2:0, CRF 28-44: 16x16 macroblocks, half-resolution
+chroma). The normal image stays the photo, so a net trained on such pairs learns to put the
+blacks back down (the grey veil) and not to restore blocks as texture. Its draws come after the
+usual ones, so the default stream is unchanged.
+
+    >>> low, params = degrade(photo_uint8_hwc, rng, camera=True)
 """
 import io
+import subprocess
 
 import numpy as np
 from PIL import Image
@@ -65,7 +76,7 @@ def log_uniform(rng, lo, hi):
     return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
 
 
-def degrade(img, rng, severity=None, neutral_wb=False):
+def degrade(img, rng, severity=None, neutral_wb=False, camera=False):
     """img: uint8 HxWx3 sRGB; severity: None (2-30 %), 'mild' or 'severe'. `neutral_wb` redraws
     the white-balance gains around neutral (red and blue 1/1.15-1.15, log-uniform) instead of the
     warm street-light range, after the usual draws, so the default stream is unchanged.
@@ -74,6 +85,10 @@ def degrade(img, rng, severity=None, neutral_wb=False):
     p = draw_params(rng, severity)
     if neutral_wb:
         p['wb_gains'] = [log_uniform(rng, 1 / 1.15, 1.15), 1.0, log_uniform(rng, 1 / 1.15, 1.15)]
+    if camera:
+        base = log_uniform(rng, 0.0002, 0.003)
+        p['black_offset'] = [float(base * v) for v in rng.uniform(0.7, 1.3, 3)]
+        p['h264_crf'] = int(rng.integers(28, 45))
     return expose(srgb_to_linear(img.astype(np.float64) / 255.0), p, rng), p
 
 
@@ -124,11 +139,28 @@ def draw_params(rng, severity):
 def expose(x, p, rng):
     """Steps 2-7 on linear light x (HxWx3, may exceed 1 where lights are): the low uint8 frame."""
     x = gaussian_blur(x, p['blur_sigma'])
-    x = x * p['exposure'] * np.array(p['wb_gains'])
+    x = x * p['exposure'] * np.array(p['wb_gains']) + np.array(p.get('black_offset', 0.0))
     photons = p['photons_full_scale'] * np.array(p['channel_sensitivity'])
     x = rng.poisson(np.clip(x, 0, 1) * photons) / photons
     x = x + rng.normal(0.0, p['read_noise'], x.shape)
     q = np.round(linear_to_srgb(x) * 255.0).astype(np.uint8)
+    if 'h264_crf' in p:
+        return h264(q, p['h264_crf'])
     buf = io.BytesIO()
     Image.fromarray(q).save(buf, format='JPEG', quality=p['jpeg_quality'])
     return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert('RGB')).copy()
+
+
+def h264(frame, crf):
+    """One uint8 HxWx3 frame through libx264 (4:2:0, CRF `crf`, preset veryfast) and back, as a
+    recorder stores it; odd sizes are padded by edge pixels for the encoder and cropped after."""
+    h, w = frame.shape[:2]
+    even = np.pad(frame, ((0, h % 2), (0, w % 2), (0, 0)), mode='edge')
+    eh, ew = even.shape[:2]
+    raw = ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', f'{ew}x{eh}']
+    coded = subprocess.run(['ffmpeg', '-v', 'error', '-nostdin', *raw, '-i', '-', '-c:v', 'libx264',
+                            '-preset', 'veryfast', '-crf', str(crf), '-pix_fmt', 'yuv420p', '-threads', '1',
+                            '-f', 'h264', '-'], input=even.tobytes(), capture_output=True, check=True).stdout
+    decoded = subprocess.run(['ffmpeg', '-v', 'error', '-nostdin', '-f', 'h264', '-i', '-', '-frames:v', '1',
+                              '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], input=coded, capture_output=True, check=True).stdout
+    return np.frombuffer(decoded, np.uint8).reshape(eh, ew, 3)[:h, :w].copy()

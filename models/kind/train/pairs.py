@@ -19,18 +19,20 @@ class Pairs:
 
     Stretched as at KinD's inference by default; `stretched=False` gives the frames as the camera
     and the photo are (models/fast trains on those). With `lights` > 0 that share of the pairs
-    holds light sources (degrade.night_pair: the lit photo is the normal image)."""
+    holds light sources (degrade.night_pair: the lit photo is the normal image); with `camera` > 0
+    that share has a black offset and H.264 coding (degrade camera=True)."""
 
-    def __init__(self, images, rng, stretched=True, raw_normal=False, lights=0.0, neutral_wb=0.0):
+    def __init__(self, images, rng, stretched=True, raw_normal=False, lights=0.0, neutral_wb=0.0, camera=0.0):
         self.images, self.rng, self.stretched, self.raw_normal = images, rng, stretched, raw_normal
-        self.lights, self.neutral_wb = lights, neutral_wb
+        self.lights, self.neutral_wb, self.camera = lights, neutral_wb, camera
 
     def make(self, patch, rng):
         if self.lights and rng.random() < self.lights:
             normal, low, _ = night_pair(patch, rng)
             return low, normal
         neutral = bool(self.neutral_wb) and rng.random() < self.neutral_wb
-        return degrade(patch, rng, neutral_wb=neutral)[0], patch
+        camera = bool(self.camera) and rng.random() < self.camera
+        return degrade(patch, rng, neutral_wb=neutral, camera=camera)[0], patch
 
     def batch(self, n, size):
         low, normal = pair_batch(self.images, self.rng, n, size, self.make)

@@ -79,6 +79,9 @@ def main():
     ap.add_argument('--illum-lr', type=float, default=2e-4, help='joint: learning rate of the Illumination net')
     ap.add_argument('--lights', type=float, default=0.0,
                     help='share of the training pairs with light sources (degrade.night_pair), e.g. 0.3')
+    ap.add_argument('--camera', type=float, default=0.0,
+                    help='share of the training pairs with a black offset and low-bitrate H.264 instead of JPEG '
+                         '(degrade camera=True, issue #20), e.g. 0.3')
     ap.add_argument('--neutral-wb', type=float, default=0.0,
                     help='share of the training pairs whose white balance is drawn around neutral '
                          '(degrade neutral_wb) instead of warm street light, e.g. 0.5')
@@ -129,7 +132,7 @@ def main():
             for a, p in zip(avg.parameters(), live.parameters()):
                 a.mul_(args.ema).add_(p, alpha=1 - args.ema)
 
-    pairs = Pairs(stage.train_images(h), h.rng, raw_normal=final, lights=args.lights, neutral_wb=args.neutral_wb)
+    pairs = Pairs(stage.train_images(h), h.rng, raw_normal=final, lights=args.lights, neutral_wb=args.neutral_wb, camera=args.camera)
     val = val_set()
     ctx = {'decom': decom, 'rng': h.rng, 'bf16': bool(args.bf16)}
     if joint:
@@ -139,8 +142,9 @@ def main():
     if final and ctx['illum'] is None:
         raise SystemExit('--loss final needs trained Illumination weights (runs/illum or the shipped file)')
     stage.describe(h, net, opt, args)
-    if args.lights or args.neutral_wb:
-        h.say(f'{args.lights:.0%} of pairs with light sources, {args.neutral_wb:.0%} at neutral white balance')
+    if args.lights or args.neutral_wb or args.camera:
+        h.say(f'{args.lights:.0%} of pairs with light sources, {args.neutral_wb:.0%} at neutral white balance, '
+              f'{args.camera:.0%} with black offset and H.264')
 
     def state():
         return {'model': net.state_dict(), 'opt': opt.state_dict(),
