@@ -82,6 +82,8 @@ def main():
     ap.add_argument('--camera', type=float, default=0.0,
                     help='share of the training pairs with a black offset and low-bitrate H.264 instead of JPEG '
                          '(degrade camera=True, issue #20), e.g. 0.3')
+    ap.add_argument('--black', type=float, default=0.0,
+                    help='final/joint: weight of the black-level and contrast term (stage_losses.black_contrast_loss), e.g. 0.5')
     ap.add_argument('--neutral-wb', type=float, default=0.0,
                     help='share of the training pairs whose white balance is drawn around neutral '
                          '(degrade neutral_wb) instead of warm street light, e.g. 0.5')
@@ -134,7 +136,7 @@ def main():
 
     pairs = Pairs(stage.train_images(h), h.rng, raw_normal=final, lights=args.lights, neutral_wb=args.neutral_wb, camera=args.camera)
     val = val_set()
-    ctx = {'decom': decom, 'rng': h.rng, 'bf16': bool(args.bf16)}
+    ctx = {'decom': decom, 'rng': h.rng, 'bf16': bool(args.bf16), 'black': args.black}
     if joint:
         ctx['illum'], ctx['joint'] = illum, True
     else:  # --init-illum-from-onnx: e.g. kind-lite-illum.onnx for kind-lite's Restoration

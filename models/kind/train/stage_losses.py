@@ -97,6 +97,17 @@ def illum_knob_loss(illum, i_l, i_h, rng):
     return F.mse_loss(out, i_tgt) + grad_loss(out, i_tgt)
 
 
+def black_contrast_loss(out, photo):
+    """Black level and contrast of the output against the photo's, per sample (restore.py --black W,
+    issue #20): the 1st and 5th percentiles of luma and its standard deviation. MSE barely moves
+    for a grey veil over dark regions, which lifts the low percentiles and flattens the contrast;
+    this term sees exactly that."""
+    a, b = gray(out).flatten(1), gray(photo).flatten(1)
+    q = torch.tensor([0.01, 0.05], dtype=a.dtype)
+    lows = (torch.quantile(a, q, dim=1) - torch.quantile(b, q, dim=1)).abs().mean()
+    return lows + (a.std(dim=1) - b.std(dim=1)).abs().mean()
+
+
 def final_loss(net, low, photo, ctx):
     """End-to-end Restoration loss: the shipped output R'·I' (I' from the frozen Illumination
     net at the pair's own ratio) against the photo itself, plus a tenth of the stage-wise loss
@@ -112,6 +123,10 @@ def final_loss(net, low, photo, ctx):
     out = restored(net, r_l, i_l, ctx)
     loss, parts = structure_loss(out * i_adj, photo)
     loss = loss + 0.1 * (F.mse_loss(out, r_h) + (1 - ssim(out, r_h)))
+    if ctx.get('black', 0):
+        black = black_contrast_loss(out * i_adj, photo)
+        loss = loss + ctx['black'] * black
+        parts['black'] = float(black)
     if joint:
         loss = loss + 0.1 * illum_knob_loss(ctx['illum'], i_l, i_h, ctx['rng'])
     return loss, parts
