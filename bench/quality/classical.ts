@@ -46,7 +46,8 @@ export function classicalGrid(): ClassicalParams[] {
 /**
  * Applies every chain in `params` to one image in a single ffmpeg run (decoded once, split, each
  * branch filtered, the results stacked vertically into one rgb24 frame) and returns one image
- * per chain.
+ * per chain. One filter thread, as in renderClassical: ffmpeg 5.1's sliced colorlevels aborts now
+ * and then ("invalid fastbin entry", seen on set5_bird.png and on 848-px frames).
  */
 export async function applyChains(file: string, params: readonly ClassicalParams[], size: { width: number; height: number }): Promise<Still[]> {
   const k = params.length;
@@ -55,7 +56,7 @@ export async function applyChains(file: string, params: readonly ClassicalParams
   const stack = k > 1 ? `;${params.map((_, i) => `[c${i}]`).join('')}vstack=inputs=${k}[out]` : ';[c0]null[out]';
   const graph = `[0:v]format=rgb24,split=${k}${labels};${branches}${stack}`;
   const frame = size.width * size.height * 3;
-  const { stdout } = await runTool(ffmpegPath, ['-v', 'error', '-nostdin', '-i', file, '-filter_complex', graph, '-map', '[out]', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
+  const { stdout } = await runTool(ffmpegPath, ['-v', 'error', '-nostdin', '-filter_complex_threads', '1', '-i', file, '-filter_complex', graph, '-map', '[out]', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
     maxBuffer: frame * k + 1024,
   });
   if (stdout.length !== frame * k) throw new Error(`${file}: the classical chains returned ${stdout.length} bytes, expected ${k}×${frame}`);
