@@ -8,7 +8,7 @@ Loss: L1 reconstruction of low and normal, 0.05·|R_low − R_normal|, 0.2·mutu
 I's gradients divided by the input's, with I anchored to the brightest channel of the input);
 `--run NAME` trains in runs/NAME/:
 
-    /usr/bin/python3 models/kind/train/decom.py --smooth ratio --run decom-smooth \
+    /usr/bin/python3 models/kind/train/decom.py --smooth ratio --run decom-smooth --anchor-up 0.3 --anchor 0.5 \
         --init-from-onnx models/kind/weights/kind-decom.onnx --minutes 600 --resume --threads 1
 """
 import argparse
@@ -61,9 +61,12 @@ def main():
     ap.add_argument('--smooth', choices=['exp', 'ratio'], default='exp',
                     help="smoothness term: exp (the shipped Decom's) or ratio (KinD's official gradient ratio, anchored)")
     ap.add_argument('--run', help='run folder name under runs/ (default decom)')
+    ap.add_argument('--anchor-up', type=float, default=1.0, help='--smooth ratio: weight of relu(max_c(x) - I)')
+    ap.add_argument('--anchor', type=float, default=0.1, help='--smooth ratio: weight of |I - box5(max_c(x))|')
     args = ap.parse_args()
     loss = decom_loss_ratio if args.smooth == 'ratio' else decom_loss
-    return stage.train_one('decom', args, LR, loss, validate, run=args.run)
+    return stage.train_one('decom', args, LR, loss, validate, run=args.run,
+                           ctx={'anchor_up': args.anchor_up, 'anchor': args.anchor})
 
 
 if __name__ == '__main__':

@@ -78,7 +78,7 @@ def describe(h, net, opt, args):
           f'lr {opt.param_groups[0]["lr"]}, budget {args.minutes} min, threads {args.threads}')
 
 
-def train_one(stage, args, lr, loss_fn, validate, decom=None, run=None):
+def train_one(stage, args, lr, loss_fn, validate, decom=None, run=None, ctx=None):
     """Trains the net of `stage` ('decom' or 'illum') in runs/<run or stage>/ on patches of
     --patch, --patch − 16 or --patch − 32 px, scored by validate(net, val_set()). Returns the
     harness's exit code."""
@@ -90,6 +90,6 @@ def train_one(stage, args, lr, loss_fn, validate, decom=None, run=None):
         return 0
     pairs, val = Pairs(train_images(h), h.rng), val_set()
     describe(h, net, opt, args)
-    step = stepper(net, opt, loss_fn, {'decom': decom, 'rng': h.rng},
+    step = stepper(net, opt, loss_fn, {'decom': decom, 'rng': h.rng, **(ctx or {})},
                    lambda: pairs.batch(args.batch, args.patch - 16 * int(h.rng.integers(0, 3))))
     return h.train(step, lambda: {'model': net.state_dict(), 'opt': opt.state_dict()}, lambda: validate(net, val))
