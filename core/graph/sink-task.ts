@@ -28,9 +28,9 @@ export async function runSink(node: BuiltNode, sink: Sink, ctx: TaskContext): Pr
       if (gate) throw new KindPipeError('accounting', `sink '${node.id}': the stages ended while the flow gate still expected a frame from them`, { origin });
       break;
     }
-    throwIfAborted(ctx.signal);
     const t0 = performance.now();
     try {
+      throwIfAborted(ctx.signal);
       await sink.write(inputs);
     } finally {
       // A bypassed camera frame is the source's own (never shared); frames from the stages hold a reference each.

@@ -20,12 +20,12 @@ export async function runStage(node: BuiltNode, stage: Stage, ctx: TaskContext):
   for (;;) {
     const inputs = await ctx.wiring.pullInputs(node);
     if (!inputs) break;
-    throwIfAborted(ctx.signal);
     const index = Object.values(inputs)[0].index;
     const origin = { node: node.id, stage: node.plugin.id, frame: index };
     const t0 = performance.now();
     let outputs: FrameSet | undefined;
     try {
+      throwIfAborted(ctx.signal);
       try {
         outputs = await stage.process(inputs);
       } catch (error) {
