@@ -33,3 +33,8 @@ export function asBytes(frame: Frame, role: string): Uint8Array {
   if (!(frame.data instanceof Uint8Array)) throw new TypeError(`${role}: expected an rgb24 video frame`);
   return frame.data;
 }
+
+/** The frames with their data copied into ordinary memory: for a plugin that keeps frames past its call. */
+export function copyFrames(frames: FrameSet): FrameSet {
+  return Object.fromEntries(Object.entries(frames).map(([port, f]) => [port, { ...f, data: f.data.slice() }]));
+}

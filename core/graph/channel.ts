@@ -9,7 +9,11 @@ export class Channel<T> {
   private wakePull: (() => void) | undefined;
   private wakePush: (() => void) | undefined;
 
-  constructor(readonly capacity: number) {}
+  /** `drop` is called for each item discarded by `fail` (so a shared frame's reference is released). */
+  constructor(
+    readonly capacity: number,
+    private readonly drop?: (item: T) => void,
+  ) {}
 
   get length(): number {
     return this.items.length;
@@ -44,7 +48,8 @@ export class Channel<T> {
   /** Makes both ends throw `error`: used to tear the graph down when one node fails. */
   fail(error: unknown): void {
     if (!this.failure) this.failure = { error };
-    this.items.length = 0;
+    const dropped = this.items.splice(0);
+    if (this.drop) for (const item of dropped) this.drop(item);
     this.wake('pull');
     this.wake('push');
   }

@@ -1,7 +1,7 @@
 import { KindPipeError } from '../errors.js';
 import type { FrameSet } from '../frame.js';
 import type { Sink } from '../stage/plugin.js';
-import { collectFrames } from '../util/collect-frames.js';
+import { releaseFrames } from '../frame-pool.js';
 import type { BuiltNode } from './built-graph.js';
 import type { Route } from './flow-gate.js';
 import { throwIfAborted, type TaskContext } from './task-context.js';
@@ -9,7 +9,8 @@ import { throwIfAborted, type TaskContext } from './task-context.js';
 /**
  * A sink's task: writes every frame set that reaches it until its inputs end. Behind a live
  * source's flow gate it writes in the order the gate routes (through the stages, or a camera
- * frame around them) and fails the run when the stages and the gate disagree on a frame.
+ * frame around them) and fails the run when the stages and the gate disagree on a frame. Each
+ * frame's shared memory is released once `write` returned: a sink that keeps data copies it.
  */
 export async function runSink(node: BuiltNode, sink: Sink, ctx: TaskContext): Promise<void> {
   const gate = ctx.gate;
@@ -27,10 +28,14 @@ export async function runSink(node: BuiltNode, sink: Sink, ctx: TaskContext): Pr
       if (gate) throw new KindPipeError('accounting', `sink '${node.id}': the stages ended while the flow gate still expected a frame from them`, { origin });
       break;
     }
-    throwIfAborted(ctx.signal);
     const t0 = performance.now();
-    await sink.write(inputs);
-    collectFrames();
+    try {
+      throwIfAborted(ctx.signal);
+      await sink.write(inputs);
+    } finally {
+      // A bypassed camera frame is the source's own (never shared); frames from the stages hold a reference each.
+      if (route?.kind !== 'bypass') releaseFrames(inputs);
+    }
     ctx.accounting.addBusy(node, performance.now() - t0);
     if (gate && route?.kind === 'stages') gate.frameWritten(node.id);
     count++;

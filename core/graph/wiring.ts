@@ -1,12 +1,15 @@
 import { KindPipeError } from '../errors.js';
 import type { Frame, FrameSet } from '../frame.js';
+import { releaseFrame, releaseFrames, retainFrame } from '../frame-pool.js';
 import type { BuiltGraph, BuiltNode } from './built-graph.js';
 import { Channel } from './channel.js';
 
 /**
  * The channels between nodes: one bounded channel per (consumer, input port), so a producer
  * pushes each output frame to all its consumers (fan-out) and a slow consumer holds its producer
- * back. Owns the rule that a node with several inputs takes one frame from each, in step.
+ * back. Owns the rule that a node with several inputs takes one frame from each, in step, and the
+ * references of shared frames (core/frame-pool.ts): each channel a frame is pushed on holds one,
+ * which its consumer releases; a channel that fails releases what it still held.
  */
 export class Wiring {
   private readonly inbox = new Map<string, Map<string, Channel<Frame>>>();
@@ -17,7 +20,7 @@ export class Wiring {
     for (const node of graph.nodes) {
       const ports = new Map<string, Channel<Frame>>();
       for (const [port, from] of Object.entries(node.inputs)) {
-        const channel = new Channel<Frame>(graph.queueSize);
+        const channel = new Channel<Frame>(graph.queueSize, releaseFrame);
         this.channels.push(channel);
         ports.set(port, channel);
         const producer = this.outbox.get(from.node) ?? new Map<string, Channel<Frame>[]>();
@@ -36,7 +39,13 @@ export class Wiring {
   async emit(node: BuiltNode, frames: FrameSet): Promise<void> {
     for (const [port, channels] of this.outbox.get(node.id) ?? []) {
       const frame = frames[port];
-      for (const channel of channels) await channel.push(frame);
+      for (const channel of channels) {
+        retainFrame(frame);
+        await channel.push(frame).catch((error: unknown) => {
+          releaseFrame(frame);
+          throw error;
+        });
+      }
     }
   }
 
@@ -44,9 +53,21 @@ export class Wiring {
     for (const channels of this.outbox.get(node.id)?.values() ?? []) for (const c of channels) c.close();
   }
 
-  /** One frame from each input of `node`, all of one index; undefined once every input ended. */
+  /**
+   * One frame from each input of `node`, all of one index; undefined once every input ended. The
+   * caller owns one reference per frame (releaseFrames when done); on failure they are released here.
+   */
   async pullInputs(node: BuiltNode): Promise<FrameSet | undefined> {
     const frames: FrameSet = {};
+    try {
+      return await this.pullInStep(node, frames);
+    } catch (error) {
+      releaseFrames(frames);
+      throw error;
+    }
+  }
+
+  private async pullInStep(node: BuiltNode, frames: FrameSet): Promise<FrameSet | undefined> {
     const ended: string[] = [];
     for (const [port, channel] of this.inbox.get(node.id)!) {
       const frame = await channel.pull();

@@ -24,20 +24,11 @@ export async function* readFrames(stream: Readable, frameBytes: number): AsyncGe
   if (filled > 0) throw new Error(`stream ended in the middle of a frame (${filled} of ${frameBytes} bytes)`);
 }
 
-/** Writes and waits for 'drain' when the pipe is full: backpressure from the consumer process. */
+/** Writes and waits until the stream took the data: backpressure from the consumer process. */
 export async function writeAll(stream: Writable, data: Uint8Array): Promise<void> {
   if (stream.destroyed) throw new Error('the output pipe is closed');
-  if (stream.write(data)) return;
-  await new Promise<void>((resolve, reject) => {
-    const onDrain = () => {
-      stream.off('error', onError);
-      resolve();
-    };
-    const onError = (error: Error) => {
-      stream.off('drain', onDrain);
-      reject(error);
-    };
-    stream.once('drain', onDrain);
-    stream.once('error', onError);
-  });
+  // Until the write's callback the stream may still hold `data` unsent, and a shared frame's memory
+  // is reused once its sink returns (core/frame-pool.ts). A frame is far above the stream's
+  // highWaterMark, so waiting for 'drain' (as before) waited just as long.
+  await new Promise<void>((resolve, reject) => stream.write(data, (error) => (error ? reject(error) : resolve())));
 }

@@ -74,13 +74,24 @@ export interface LiveInput {
 export interface Stage {
   /** Called once with the negotiated input caps: load models, allocate buffers here. */
   start?(caps: Record<string, Caps>): Promise<void>;
-  /** Turns one frame set into one frame set. Only processes. */
+  /**
+   * Turns one frame set into one frame set. Only processes. Input data is valid until the promise
+   * settles (it may lie on shared memory that is reused afterwards): a stage that keeps data across
+   * calls copies it.
+   */
   process(inputs: FrameSet): Promise<FrameSet>;
+  /**
+   * Milliseconds the last `process()` computed, when the stage measures that itself: a stage on a
+   * worker thread, whose round trip also holds handing frames over and waiting. The run's per-node
+   * timing (`RunResult.msPerFrame`) takes it instead of the wall time of the call.
+   */
+  readonly computeMs?: number;
   dispose?(): void | Promise<void>;
 }
 
 export interface Sink {
   start(caps: Record<string, Caps>): Promise<void>;
+  /** Input data is valid until the promise settles (shared memory, reused afterwards): copy what is kept. */
   write(inputs: FrameSet): Promise<void>;
   /** End of stream: complete the output and return where it is. */
   finish(): Promise<string>;
@@ -124,6 +135,12 @@ export interface StagePlugin<S extends OptionsSchema = OptionsSchema> extends Pl
    * loop (synchronous inference, per-pixel loops), so decode and encode keep flowing meanwhile.
    */
   preferWorker?: boolean;
+  /**
+   * The inputs whose data `process()` reads with these options, when not all of them (kind.fuse's
+   * `mode: product` needs neither x, R nor I). On a worker the others arrive with their index,
+   * pts and size but empty data, so they are not handed across at all.
+   */
+  reads?(options: OptionsOf<S>): readonly string[];
   inputs: readonly InputPort[];
   outputs: readonly OutputPort[];
   /** Output caps from input caps and options, before any frame flows; throws KindPipeError('caps'). */

@@ -28,6 +28,9 @@ export class OnnxRuntime implements ModelRuntime {
 }
 
 class OnnxSession implements ModelSession {
+  /** Per input: ordinary memory that shared frame data is copied into for the call (see run). */
+  private readonly scratch = new Map<string, Float32Array | Uint8Array>();
+
   constructor(private readonly session: ort.InferenceSession) {}
 
   get inputNames(): readonly string[] {
@@ -40,13 +43,32 @@ class OnnxSession implements ModelSession {
 
   async run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
     const tensors: Record<string, ort.Tensor> = {};
-    for (const [name, tensor] of Object.entries(feeds)) tensors[name] = tensor.data instanceof Uint8Array ? new ort.Tensor('uint8', tensor.data, tensor.dims) : new ort.Tensor('float32', tensor.data, tensor.dims);
+    for (const [name, tensor] of Object.entries(feeds)) {
+      const data = this.readable(name, tensor.data);
+      tensors[name] = data instanceof Uint8Array ? new ort.Tensor('uint8', data, tensor.dims) : new ort.Tensor('float32', data, tensor.dims);
+    }
     const results = await this.session.run(tensors);
     const outputs: Record<string, TensorData> = {};
     for (const [name, tensor] of Object.entries(results)) {
       outputs[name] = { data: tensor.data as Float32Array | Uint8Array, dims: tensor.dims };
     }
     return outputs;
+  }
+
+  /**
+   * onnxruntime-node refuses data on a SharedArrayBuffer ('Invalid argument': N-API reads only
+   * ArrayBuffers), which is where shared frames live (core/frame-pool.ts). Such data is copied into
+   * one buffer per input, kept for the next call: one copy, and no new allocation per frame.
+   */
+  private readable(name: string, data: Float32Array | Uint8Array): Float32Array | Uint8Array {
+    if (!(data.buffer instanceof SharedArrayBuffer)) return data;
+    let copy = this.scratch.get(name);
+    if (!copy || copy.length !== data.length || copy.constructor !== data.constructor) {
+      copy = data instanceof Uint8Array ? new Uint8Array(data.length) : new Float32Array(data.length);
+      this.scratch.set(name, copy);
+    }
+    copy.set(data);
+    return copy;
   }
 
   async dispose(): Promise<void> {

@@ -20,7 +20,6 @@ import { runEvalCommand } from '../eval/run-eval.js';
 import { runFilterCommand } from '../filter/filter-command.js';
 import { runPipeline } from './run-pipeline.js';
 import { validateGraph } from './validate-graph.js';
-import { enableFrameCollection } from '../../core/util/collect-frames.js';
 import { writeRunManifests } from '../provenance/run-manifest.js';
 import { loadSigningKey } from '../provenance/signing.js';
 
@@ -93,7 +92,6 @@ function parseArgs(argv: string[]): Args {
 }
 
 async function main(argv: string[]): Promise<number> {
-  enableFrameCollection();
   // A reader that goes away early (`kind-pipe run … | true`) must not turn a finished run into an
   // EPIPE stack trace: the outputs are complete and the exit code stays the run's (#17). The y4m
   // filter has its own handling of a closed stdout (exit 5).

@@ -11,7 +11,8 @@ export type WorkerRequest =
 
 /** Worker → host. */
 export type WorkerReply =
-  | { type: 'done'; frames?: FrameSet }
+  /** `computeMs`: the stage's own time in `process()`, measured on the worker. */
+  | { type: 'done'; frames?: FrameSet; computeMs?: number }
   | ({ type: 'error' } & KindPipeErrorData)
   | { type: 'log'; level: 'info' | 'warn' | 'debug'; message: string; fields?: Record<string, unknown> };
 

@@ -1,7 +1,10 @@
 /**
  * Worker-thread entry: builds its own container (models, plugins), creates one stage and serves
  * the host's requests in order. Synchronous work here (ONNX inference, per-pixel loops) no longer
- * holds the main thread, so decoding and encoding keep flowing.
+ * holds the main thread, so decoding and encoding keep flowing. Outputs go back on slabs of this
+ * worker's FramePool (core/frame-pool.ts), each holding one reference that the host passes on to
+ * the consumers: from here on no thread copies them. Their memory comes back to this pool when the
+ * last consumer released it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { KindPipeError } from '../../core/errors.js';
@@ -9,9 +12,9 @@ import type { Logger } from '../../core/logger.js';
 import { pluginTable } from '../../core/plugin-table.js';
 import type { Stage } from '../../core/stage/plugin.js';
 import { createContainer } from '../container.js';
-import { collectFrames, enableFrameCollection } from '../../core/util/collect-frames.js';
+import { FramePool } from '../../core/frame-pool.js';
+import type { FrameSet } from '../../core/frame.js';
 
-enableFrameCollection();
 // A worker's stdout is the process's stdout, which `filter` reserves for y4m: logs go to stderr.
 console.log = console.error;
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './messages.js';
@@ -30,6 +33,12 @@ const container = createContainer();
 const plugin = setup.external ? await activateExternal(setup.external, setup.pluginId, log) : pluginTable(container).get(setup.pluginId);
 const abort = new AbortController();
 let stage: Stage | undefined;
+const pool = new FramePool();
+
+/** Each output on a slab: a fresh one is copied there once; one already shared (an input passed through) stays. */
+function shared(frames: FrameSet): FrameSet {
+  return Object.fromEntries(Object.entries(frames).map(([port, frame]) => [port, { ...frame, data: pool.share(frame.data) }]));
+}
 
 port.on('message', async (request: WorkerRequest) => {
   try {
@@ -40,10 +49,13 @@ port.on('message', async (request: WorkerRequest) => {
         await stage.start?.(request.caps);
         reply({ type: 'done' });
         break;
-      case 'process':
-        reply({ type: 'done', frames: await stage.process(request.frames) });
-        collectFrames();
+      case 'process': {
+        const t0 = performance.now();
+        const frames = await stage.process(request.frames);
+        const computeMs = performance.now() - t0;
+        reply({ type: 'done', frames: shared(frames), computeMs });
         break;
+      }
       case 'dispose':
         abort.abort();
         await stage.dispose?.();

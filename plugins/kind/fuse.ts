@@ -38,6 +38,8 @@ export const kindFuse = defineStage({
     { name: 'adjusted', accepts: { kind: 'tensor', channels: 1 }, description: "I' from kind.illumination" },
   ],
   outputs: [{ name: 'video', produces: { kind: 'video' }, description: 'enhanced rgb24 frames' }],
+  // R' · I' needs neither x, R nor I: on a worker they are not handed across.
+  reads: (options) => (options.mode === 'official' ? ['image', 'reflectance', 'illumination', 'restored', 'adjusted'] : ['restored', 'adjusted']),
   example: 'plugin: kind.fuse\ninputs: { image: norm, reflectance: decom.reflectance, illumination: decom.illumination, restored: restore, adjusted: illum }',
   negotiate(inputs) {
     const { image } = inputs;
@@ -69,10 +71,9 @@ export const kindFuse = defineStage({
         const out = new Uint8Array(plane * 3);
         for (let p = 0; p < plane; p++) {
           const lit = adjusted[p];
-          const keep = light[p];
           for (let c = 0; c < 3; c++) {
             const fused = restored[c * plane + p] * lit;
-            const value = weight ? keep * x[c * plane + p] + (1 - keep) * fused * weight[p] : fused;
+            const value = weight ? light[p] * x[c * plane + p] + (1 - light[p]) * fused * weight[p] : fused;
             out[p * 3 + c] = value <= 0 ? 0 : value >= 1 ? 255 : Math.round(value * 255);
           }
         }

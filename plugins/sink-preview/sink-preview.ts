@@ -19,7 +19,7 @@
  */
 import type { Caps } from '../../core/caps.js';
 import type { Disposable } from '../../core/disposable.js';
-import { asBytes, type FrameSet } from '../../core/frame.js';
+import { asBytes, copyFrames, type FrameSet } from '../../core/frame.js';
 import { requireFfmpeg } from '../../core/media/tool.js';
 import { ProgressFeed } from '../../core/progress-feed.js';
 import { defineSink, type Services } from '../../core/stage/plugin.js';
@@ -153,10 +153,11 @@ export const sinkPreview = defineSink({
         framesIn++;
         rate.tick();
         state = 'live';
-        latest = inputs;
         const now = performance.now();
         latestEncoded = now - lastEncodeAt >= minGapMs && encode(inputs);
         if (latestEncoded) lastEncodeAt = now;
+        // Kept for finish(): a copy, as frame memory may be shared and reused after write (core/frame-pool.ts).
+        latest = latestEncoded ? undefined : copyFrames(inputs);
         server!.statsChanged();
       },
       async finish() {
