@@ -65,12 +65,17 @@ export function checkSource(options: ModelImageOptions, services: Services): Opt
   return [];
 }
 
-/** The registry network to run: `network:` or the model's only one. */
+/**
+ * The registry network to run: `network:`, or the model's only one with an image contract
+ * (kind-fast's `maps` network is for fast.enhance, which slices the frame itself), or its only one.
+ */
 function networkRole(options: ModelImageOptions, services: Services): string {
   const id = options.model;
   const entry = services.get<ModelRegistry>(ModelRegistry).get(id);
   const roles = Object.keys(entry.networks);
-  const role = options.network || (roles.length === 1 ? roles[0] : '');
+  const images = roles.filter((r) => entry.networks[r].contract);
+  const only = images.length === 1 ? images : roles;
+  const role = options.network || (only.length === 1 ? only[0] : '');
   if (!entry.networks[role]) {
     throw new KindPipeError('model', `model '${id}' has networks ${roles.join(', ')}: ${role ? `'${role}' is not one of them` : 'say which'}. Fix: set 'network: ${roles[0]}'`);
   }

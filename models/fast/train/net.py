@@ -38,11 +38,22 @@ class FastCurve(nn.Module):
         `spread` is the standard deviation inside each pooled block: noise plus texture, which the
         pooled image alone cannot show; it tells the net how much to denoise, and how dark the
         exposure was (the darker, the noisier after the camera's gain)."""
+        p, q, _ = self.affine_in_context(low, spread)
+        return p, q
+
+    def affine_in_context(self, low, spread, context=None, mix=None):
+        """affine(), and the image-wide statistics g it used (1×19×1×1).
+
+        With `context` (the g of the frames before) and `mix` (a weight in 0..1), the net uses
+        mix·g + (1−mix)·context instead of this frame's g: on video, exposure and colour cast
+        then follow the scene smoothly instead of pumping with each frame's noise."""
         f = F.relu(self.stem(torch.cat([low, 4 * spread], 1)))
         for i, block in enumerate(self.body):
             f = block(f) + f
             if i == 1:  # exposure and colour cast are image-wide: mix in global statistics
                 g = torch.cat([f.mean(dim=(2, 3), keepdim=True), low.mean(dim=(2, 3), keepdim=True)], 1)
+                if context is not None:
+                    g = mix * g + (1 - mix) * context
                 f = F.relu(f + self.glob(g))
         h = self.head(f)
         a, w = torch.tanh(h[:, :3]), torch.sigmoid(h[:, 3:4])
@@ -50,7 +61,7 @@ class FastCurve(nn.Module):
         for _ in range(ITERATIONS):
             y = y + a * y * (1 - y)
         gain = y / torch.clamp(low, min=EPS)
-        return gain * w, gain * (1 - w) * low
+        return gain * w, gain * (1 - w) * low, g
 
     def pooled(self, x, unit=1.0):
         """The block mean and the block standard deviation of x / unit, at 1/down resolution."""
@@ -83,6 +94,24 @@ class Uint8Io(nn.Module):
         p = F.interpolate(p, size=size, mode='bilinear', align_corners=False)
         q = F.interpolate(q * 255.0 + 0.5, size=size, mode='bilinear', align_corners=False)
         return torch.clamp(p * x + q, 0, 255.49).to(torch.uint8).permute(0, 2, 3, 1)
+
+
+class LowResMaps(nn.Module):
+    """The low-resolution half of Uint8Io, for stages that pool and slice themselves
+    (plugins/fast-enhance): in the 4×4 block means and standard deviations of the frame (float
+    NCHW, 0..1) and the context; out P and Q·255 (so that out = up(P)·x + up(Q) in code values)
+    stacked as 1×6×h×w, and the context used (feed it back as `context` on the next frame)."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, low, spread, context, mix):
+        p, q, g = self.net.affine_in_context(low, spread, context, mix)
+        return torch.cat([p, q * 255.0], 1), g
+
+
+CONTEXT = 19  # 16 feature means + the 3 channel means of the pooled frame
 
 
 def count(net):

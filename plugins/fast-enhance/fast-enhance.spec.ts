@@ -1,0 +1,51 @@
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RuntimeOptions } from '../../core/model.js';
+import { OnnxRuntime } from '../../models/runtime/onnx-runtime.js';
+import { projectRoot } from '../../models/paths.js';
+import { AffineSlice } from './affine-slice.js';
+import { BlockStats } from './block-stats.js';
+
+const weights = join(projectRoot, 'models', 'fast', 'weights');
+const options: RuntimeOptions = { threads: 1, optimization: 'all', providers: ['cpu'] };
+
+/** A dark frame with a lamp, edges and sensor-like noise (deterministic). */
+function nightFrame(width: number, height: number): Uint8Array {
+  const bytes = new Uint8Array(width * height * 3);
+  let seed = 7;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      const lamp = Math.hypot(x - width * 0.7, y - height * 0.3) < Math.max(2, width / 20) ? 200 : 0;
+      for (let c = 0; c < 3; c++) bytes[(y * width + x) * 3 + c] = Math.min(255, 8 + ((x >> 4) % 3) * 6 + c * 2 + ((seed >>> (8 + c * 4)) & 7) + lamp);
+    }
+  }
+  return bytes;
+}
+
+async function bothPaths(width: number, height: number) {
+  const runtime = new OnnxRuntime();
+  const full = await runtime.load(readFileSync(join(weights, 'kind-fast.onnx')), 'kind-fast', options);
+  const maps = await runtime.load(readFileSync(join(weights, 'kind-fast-maps.onnx')), 'kind-fast-maps', options);
+  const frame = nightFrame(width, height);
+  const want = (await full.run({ frame: { data: frame, dims: [1, height, width, 3] } })).enhanced.data;
+  const stats = new BlockStats(width, height);
+  stats.measure(frame);
+  const dims = [1, 3, stats.lowHeight, stats.lowWidth];
+  const result = await maps.run({ low: { data: stats.low, dims }, spread: { data: stats.spread, dims }, context: { data: new Float32Array(19), dims: [1, 19, 1, 1] }, mix: { data: new Float32Array([1]), dims: [1] } });
+  const got = new Uint8Array(frame.length);
+  new AffineSlice(width, height, stats.lowWidth, stats.lowHeight).apply(frame, result.maps.data as Float32Array, new Uint8ClampedArray(got.buffer));
+  full.dispose();
+  maps.dispose();
+  return { want, got };
+}
+
+for (const [width, height] of [[385, 289], [64, 36], [1, 1], [1280, 8]]) {
+  test(`issue #18: fast.enhance's block stats + maps net + slice should give kind-fast's whole-frame output within one code value at ${width}×${height}`, async (t) => {
+    const { want, got } = await bothPaths(width, height);
+    let worst = 0;
+    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+    t.true(worst <= 1, `largest difference ${worst} code values`);
+  });
+}
