@@ -11,6 +11,7 @@
  *
  *   npm run bench:video                        # 640x360, 48 frames
  *   npm run bench:video -- --sizes 640x360,1280x720 --frames 48 --methods kind,video
+ *   npm run bench:video -- --sizes 1280x720 --frames 32 --clips one-walker --methods kind,video --real-frames 0
  *
  * Clips are cached in .bench/video/. Skips (exit 0) with a message when ../shared/data is absent.
  */
@@ -38,6 +39,7 @@ const sizes = arg('sizes', '640x360').split(',').filter((s) => s !== 'none'); //
 const frames = Number(arg('frames', '48'));
 const methods = arg('methods', 'input,kind,video,fast,ffmpeg').split(',');
 const realFrames = Number(arg('real-frames', '96')); // 0: no real clips
+const only = arg('clips', '').split(',').filter(Boolean); // e.g. one-walker,all-motion; default all
 
 const pipelines: Record<string, string> = { kind: 'cctv-night.yaml', video: 'cctv-night-video.yaml', denoise: 'cctv-night-video.yaml', fast: 'cctv-night-fast.yaml' };
 /** Options a method sets on its pipeline: `denoise` is the video mode recomputing every frame whole (temporal.denoise alone). */
@@ -110,7 +112,7 @@ async function main_(): Promise<void> {
   const rows: Row[] = [];
   const chains: Record<string, string> = {};
   for (const size of sizes) {
-    const clips = await ensureClips(size);
+    const clips = (await ensureClips(size)).filter((clip) => only.length === 0 || only.includes(clip.name));
     const sheet: { tiles: string[] }[] = [];
     let best: { chain: string; psnr: number } | undefined;
     if (methods.includes('ffmpeg')) {
