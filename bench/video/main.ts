@@ -4,12 +4,14 @@
  * make_clips.py from pristine/val (moving objects, a lamp switching on, a panning camera), and
  * each method scored on them: PSNR/SSIM (mean over frames), PSNR inside the moving objects,
  * flicker where the ground truth stays the same, fps end to end (whole process) and peak RSS.
- * Methods: the dark input; per-frame KinD (cctv-night.yaml); the video mode (cctv-night-video.yaml);
+ * Methods: the dark input; per-frame KinD (cctv-night.yaml); the video mode (cctv-night-video.yaml:
+ * temporal.denoise, then kind.regions); `denoise`, the same file recomputing every frame whole;
  * kind-fast; and the best ffmpeg temporal chain (hqdn3d/atadenoise + levels/gamma), grid-tuned on
  * the same clips. Writes bench/results/video.{json,md} and a contact sheet per size.
  *
  *   npm run bench:video                        # 640x360, 48 frames
  *   npm run bench:video -- --sizes 640x360,1280x720 --frames 48 --methods kind,video
+ *   npm run bench:video -- --sizes 1280x720 --frames 32 --clips one-walker --methods kind,video --real-frames 0
  *
  * Clips are cached in .bench/video/. Skips (exit 0) with a message when ../shared/data is absent.
  */
@@ -37,9 +39,12 @@ const sizes = arg('sizes', '640x360').split(',').filter((s) => s !== 'none'); //
 const frames = Number(arg('frames', '48'));
 const methods = arg('methods', 'input,kind,video,fast,ffmpeg').split(',');
 const realFrames = Number(arg('real-frames', '96')); // 0: no real clips
+const only = arg('clips', '').split(',').filter(Boolean); // e.g. one-walker,all-motion; default all
 
-const pipelines: Record<string, string> = { kind: 'cctv-night.yaml', video: 'cctv-night-video.yaml', fast: 'cctv-night-fast.yaml' };
-const titles: Record<string, string> = { input: 'dark input', kind: 'kind, per frame', video: 'kind, video mode', fast: 'kind-fast', ffmpeg: 'ffmpeg temporal chain (tuned)' };
+const pipelines: Record<string, string> = { kind: 'cctv-night.yaml', video: 'cctv-night-video.yaml', denoise: 'cctv-night-video.yaml', fast: 'cctv-night-fast.yaml' };
+/** Options a method sets on its pipeline: `denoise` is the video mode recomputing every frame whole (temporal.denoise alone). */
+const methodSets: Record<string, string[]> = { denoise: ['--set', 'regions.refresh=1'] };
+const titles: Record<string, string> = { input: 'dark input', kind: 'kind, per frame', video: 'kind, video mode', denoise: 'kind, denoised input, every frame whole', fast: 'kind-fast', ffmpeg: 'ffmpeg temporal chain (tuned)' };
 
 interface Row extends Scores {
   clip: string;
@@ -53,7 +58,7 @@ interface Row extends Scores {
 /** One pipeline run as a user runs it; the output nearly lossless so that the score is the method's. */
 async function runPipeline(method: string, clip: Pick<Clip, 'input' | 'name' | 'frames'>, out: string, extra: string[] = []): Promise<{ fps: number; peakRssMb: number }> {
   const started = performance.now();
-  const args = [main, 'run', join(projectRoot, 'pipelines', pipelines[method]), '--set', `input=${clip.input}`, '--set', `output=${out}`, ...extra];
+  const args = [main, 'run', join(projectRoot, 'pipelines', pipelines[method]), '--set', `input=${clip.input}`, '--set', `output=${out}`, ...(methodSets[method] ?? []), ...extra];
   args.push('--set', 'encode.crf=0', '--set', 'encode.pix_fmt=yuv444p', '--set', 'encode.preset=ultrafast', '--no-manifest', '--log', 'json');
   const stderr = await new Promise<string>((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -107,7 +112,7 @@ async function main_(): Promise<void> {
   const rows: Row[] = [];
   const chains: Record<string, string> = {};
   for (const size of sizes) {
-    const clips = await ensureClips(size);
+    const clips = (await ensureClips(size)).filter((clip) => only.length === 0 || only.includes(clip.name));
     const sheet: { tiles: string[] }[] = [];
     let best: { chain: string; psnr: number } | undefined;
     if (methods.includes('ffmpeg')) {
