@@ -5,7 +5,7 @@
  *
  *   npm run build && node dist/bench/quality/int8.js --limit 12 --severity mild,severe
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../models/paths.js';
@@ -27,6 +27,7 @@ for (const severity of values.severity!.split(',')) {
   const scores: Record<string, ReferenceScores & { seconds: number }> = {};
   for (const precision of ['fp32', 'int8']) {
     const out = join(cache, 'out-int8', severity, precision);
+    mkdirSync(join(cache, 'out-int8', severity), { recursive: true });
     const sets = [`input=${pairs.low}`, `output=${out}`, `decom.precision=${precision}`, `restore.precision=${precision}`];
     const start = performance.now();
     await runTool(process.execPath, [cliPath, 'run', 'pipelines/stills.yaml', ...sets.flatMap((s) => ['--set', s])], { cwd: projectRoot });
