@@ -7,7 +7,8 @@ const indent = ' '.repeat(14);
  * networks with hashes and training, task, input contract, licence and training data.
  */
 export function modelDetails(e: ModelEntry): string {
-  const params = Object.values(e.networks).reduce((s, n) => s + n.params, 0);
+  // an int8 variant (role decom-int8) holds the same parameters as its fp32 network
+  const params = Object.values(e.networks).filter((n) => !n.role.endsWith('-int8')).reduce((s, n) => s + n.params, 0);
   const lines = [`${e.id.padEnd(12)} ${e.trained ? 'trained  ' : 'UNTRAINED'} ${params >= 1e5 ? `${(params / 1e6).toFixed(2)} M` : `${(params / 1e3).toFixed(1)} k`} params  ${e.description}`];
   for (const n of Object.values(e.networks)) {
     lines.push(

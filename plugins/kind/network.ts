@@ -9,6 +9,40 @@ export const networkOptions = {
   ...runtimeOptionSchema,
 } as const satisfies OptionsSchema;
 
+/** The options of kind.decom and kind.restore: also which precision of the network to run (#16). */
+export const precisionOptions = {
+  ...networkOptions,
+  precision: {
+    type: 'string',
+    enum: ['fp32', 'int8'],
+    default: 'fp32',
+    description: "int8 runs the calibrated QDQ file (kind-decom-int8.onnx, kind-restore-int8.onnx; models/kind/MODEL_CARD.md 'int8')",
+  },
+} as const satisfies OptionsSchema;
+
+export type PrecisionOptions = OptionsOf<typeof precisionOptions>;
+
+/** The registry role of `role` at the node's precision: 'decom' or 'decom-int8'. */
+export function precisionRole(options: { precision: string }, role: string): string {
+  return options.precision === 'int8' ? `${role}-int8` : role;
+}
+
+/** checkModel, and for precision int8 that the model ships an int8 file for this network. */
+export function checkPrecision(role: string) {
+  return (options: PrecisionOptions, services: Services): { option: string; message: string }[] => {
+    const problems = checkModel(options, services);
+    if (problems.length > 0 || options.precision === 'fp32') return problems;
+    const registry = services.get<ModelRegistry>(ModelRegistry);
+    const wanted = precisionRole(options, role);
+    if (registry.get(options.model).networks[wanted]) return [];
+    const others = registry.ids().filter((id) => registry.get(id).task === 'kind' && registry.get(id).networks[wanted]);
+    return [{
+      option: 'precision',
+      message: `model '${options.model}' has no int8 ${role} network (no '${wanted}' in models/kind/weights/manifest.json). Fix: set precision: fp32${others.length ? `, or model: ${others.join(' | ')}` : ''}, or write one with models/kind/train/quantize.py`,
+    }];
+  };
+}
+
 /** The options of `networkOptions`, resolved; every KinD network stage's options hold them. */
 export type NetworkOptions = OptionsOf<typeof networkOptions>;
 
@@ -27,7 +61,7 @@ export function checkModel(options: NetworkOptions, services: Services): { optio
 const warned = new Set<string>();
 
 /** Opens one network of the node's model; says loudly, once per model, when it is untrained. */
-export async function openNetwork(ctx: StageContext<NetworkOptions>, role: string): Promise<ModelSession> {
+export async function openNetwork(ctx: StageContext<NetworkOptions>, role: string, file = role): Promise<ModelSession> {
   const registry = ctx.get<ModelRegistry>(ModelRegistry);
   const id = ctx.options.model;
   const entry = registry.get(id);
@@ -42,7 +76,7 @@ export async function openNetwork(ctx: StageContext<NetworkOptions>, role: strin
       { model: id, trained: false },
     );
   }
-  return finiteOutputs(await registry.open(id, role, runtimeOptions(ctx.options)), `node '${ctx.nodeId}' (model '${id}', network ${role})`);
+  return finiteOutputs(await registry.open(id, file, runtimeOptions(ctx.options)), `node '${ctx.nodeId}' (model '${id}', network ${file})`);
 }
 
 /**

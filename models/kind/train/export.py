@@ -111,6 +111,17 @@ def main():
     pick = lambda s: s if s in entries else SHARED_UNTIL_TRAINED.get(s)  # noqa: E731
     models = {m: {role: entries[pick(s)] for role, s in roles.items() if pick(s) in entries}
               for m, roles in MODELS.items()}
+    # int8 variants written by quantize.py stay while their fp32 network is unchanged (#16)
+    for name, e in list(entries.items()):
+        if e.get('precision') != 'int8':
+            continue
+        if not any(f.get('sha256') == e.get('quantized_from') for f in entries.values() if f.get('precision') != 'int8'):
+            print(f'{name}: its fp32 network changed since it was quantized; dropping {e["file"]} (re-run quantize.py)')
+            del entries[name]
+            continue
+        for m in models.values():
+            if m.get(e['role'], {}).get('sha256') == e['quantized_from']:
+                m[name] = e
     manifest = {
         'format': 'onnx opset 13, batch 1, dynamic H and W, fp16 initializers cast to fp32',
         'preprocess': 'image = (x - min) / max(max - min, 0.001) per image, RGB 0..1, NCHW',
