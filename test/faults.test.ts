@@ -221,8 +221,9 @@ nodes:
 
 test('an inline plugin that hangs in process() fails the run after its timeout, naming the plugin and the frame, and leaves no output (#17)', async (t) => {
   const dir = tempDir();
+  const pipeline = await misbehaving(dir, { host: 'inline', timeout: 1, fault: 'hang' }); // the shared clip is made once, by whichever test asks first
   const started = Date.now();
-  const result = await cli(['run', await misbehaving(dir, { host: 'inline', timeout: 1, fault: 'hang' })]);
+  const result = await cli(['run', pipeline]);
   t.is(result.code, 1, result.stderr);
   t.regex(result.stderr, /plugin 'fixture-misbehave' \(node 'bad', stage 'fixture\.misbehave'\) did not return frame 3 within 1 s \(hung\)/);
   t.true(Date.now() - started < 20_000);
