@@ -24,6 +24,7 @@ import { asBytes, videoFrame } from '../../core/frame.js';
 import { averageWarmupFrames } from '../../core/graph/warmup.js';
 import { ModelRegistry, runtimeOptionSchema, type ModelSession } from '../../core/model.js';
 import { defineStage } from '../../core/stage/plugin.js';
+import { finiteOutputs } from '../kind/network.js';
 import { AffineSlice } from './affine-slice.js';
 import { BlockStats } from './block-stats.js';
 
@@ -73,11 +74,11 @@ export const fastEnhance = defineStage({
 
     return {
       async start(caps) {
-        session = await ctx.get<ModelRegistry>(ModelRegistry).open(o.model, NETWORK, {
+        session = finiteOutputs(await ctx.get<ModelRegistry>(ModelRegistry).open(o.model, NETWORK, {
           threads: o.threads,
           optimization: o.optimization,
           providers: o.providers.split(',').map((p) => p.trim()).filter(Boolean),
-        });
+        }), `fast.enhance '${ctx.nodeId}' (model '${o.model}' network '${NETWORK}')`);
         const video = videoCaps(caps.video);
         if (video.width !== null && video.height !== null) size(video.width, video.height);
       },
@@ -99,12 +100,6 @@ export const fastEnhance = defineStage({
         const maps = result.maps.data;
         if (!(maps instanceof Float32Array) || maps.length !== 6 * s.lowWidth * s.lowHeight) {
           throw new KindPipeError('model', `fast.enhance '${ctx.nodeId}': model '${o.model}' network '${NETWORK}' gave 'maps' [${result.maps.dims.join(',')}] ${maps.constructor.name}, expected [1,6,${s.lowHeight},${s.lowWidth}] float32. Fix: re-export it with models/fast/train/fast.py export-maps`);
-        }
-        // NaN would pass as black and Inf as white: a broken model must not look like a dark scene (#17).
-        for (let i = 0; i < maps.length; i++) {
-          if (!Number.isFinite(maps[i])) {
-            throw new KindPipeError('model', `fast.enhance '${ctx.nodeId}': model '${o.model}' gave NaN or infinite maps on frame ${frame.index}. Fix: check models/fast/weights/kind-fast-maps.onnx (re-export with fast.py export-maps)`);
-          }
         }
         context = result.used.data as Float32Array;
         first = false;
