@@ -13,6 +13,7 @@ import { resolveOptions } from '../core/options.js';
 import { pluginTable } from '../core/plugin-table.js';
 import type { Stage, StagePlugin } from '../core/stage/plugin.js';
 import { createContainer } from '../pipeline/container.js';
+import { squareScene } from './square-scene.js';
 import type { RegionsReport } from '../plugins/kind-regions/kind-regions.js';
 
 const container = createContainer();
@@ -33,19 +34,8 @@ async function stage(id: string, raw: Record<string, unknown>): Promise<Stage> {
 const squareX = (f: number) => 40 + speed * Math.max(0, f - 4);
 const inSquare = (f: number, x: number, y: number) => x >= squareX(f) && x < squareX(f) + size && y >= top && y < top + size;
 
-/** The dark textured scene (its checker edges off the 32-px tile grid), the square at 220, Gaussian noise σ 4 (seeded). */
-function scene(f: number, state: { s: number }): Uint8Array {
-  const uniform = () => ((state.s = (state.s * 1664525 + 1013904223) >>> 0) + 0.5) / 2 ** 32;
-  const gauss = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-  const out = new Uint8Array(plane * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const v = inSquare(f, x, y) ? 220 : 18 + x / 16 + ((((x + 8) >> 4) + ((y + 8) >> 4)) % 2) * 10;
-      for (let c = 0; c < 3; c++) out[(y * width + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(v * (1 - 0.1 * c) + 4 * gauss())));
-    }
-  }
-  return out;
-}
+/** The dark textured scene, the square at 220, Gaussian noise σ 4 (seeded). */
+const scene = (f: number, state: { s: number }) => squareScene({ width, height, inSquare, square: 220, base: 18, slope: 1 / 16, checker: 10, sigma: 4 }, f, state);
 
 /** Runs `frames` frames through the video chain; the enhanced frames and kind.regions' reports. */
 async function videoChain(frames: number, regions: Record<string, unknown> = {}): Promise<{ out: Uint8Array[]; reports: RegionsReport[] }> {

@@ -6,6 +6,7 @@ import { OnnxRuntime } from '../../models/runtime/onnx-runtime.js';
 import { projectRoot } from '../../models/paths.js';
 import { AffineSlice } from './affine-slice.js';
 import { BlockStats } from './block-stats.js';
+import { FastKernels } from './kernels.js';
 
 const weights = join(projectRoot, 'models', 'fast', 'weights');
 const options: RuntimeOptions = { threads: 1, optimization: 'all', providers: ['cpu'] };
@@ -30,22 +31,41 @@ async function bothPaths(width: number, height: number) {
   const maps = await runtime.load(readFileSync(join(weights, 'kind-fast-maps.onnx')), 'kind-fast-maps', options);
   const frame = nightFrame(width, height);
   const want = (await full.run({ frame: { data: frame, dims: [1, height, width, 3] } })).enhanced.data;
-  const stats = new BlockStats(width, height);
-  stats.measure(frame);
-  const dims = [1, 3, stats.lowHeight, stats.lowWidth];
-  const result = await maps.run({ low: { data: stats.low, dims }, spread: { data: stats.spread, dims }, context: { data: new Float32Array(19), dims: [1, 19, 1, 1] }, mix: { data: new Float32Array([1]), dims: [1] } });
+  const kernels = new FastKernels(width, height);
+  kernels.measure(frame);
+  const dims = [1, 3, kernels.lowHeight, kernels.lowWidth];
+  const result = await maps.run({ low: { data: kernels.low, dims }, spread: { data: kernels.spread, dims }, context: { data: new Float32Array(19), dims: [1, 19, 1, 1] }, mix: { data: new Float32Array([1]), dims: [1] } });
+  kernels.maps.set(result.maps.data as Float32Array);
+  kernels.widen();
   const got = new Uint8Array(frame.length);
-  new AffineSlice(width, height, stats.lowWidth, stats.lowHeight).apply(frame, result.maps.data as Float32Array, new Uint8ClampedArray(got.buffer));
+  kernels.apply(got);
   full.dispose();
   maps.dispose();
-  return { want, got };
+  return { frame, maps: result.maps.data as Float32Array, want, got };
 }
 
 for (const [width, height] of [[385, 289], [64, 36], [1, 1], [1280, 8]]) {
-  test(`issue #18: fast.enhance's block stats + maps net + slice should give kind-fast's whole-frame output within one code value at ${width}×${height}`, async (t) => {
+  test(`issue #18: fast.enhance's SIMD block stats + maps net + SIMD slice should give kind-fast's whole-frame output within one code value at ${width}×${height}`, async (t) => {
     const { want, got } = await bothPaths(width, height);
     let worst = 0;
     for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+    t.true(worst <= 1, `largest difference ${worst} code values`);
+  });
+}
+
+for (const [width, height] of [[385, 289], [64, 36], [1, 1], [1280, 8], [7, 5]]) {
+  test(`issue #18: the SIMD kernels should give the JavaScript reference's block statistics exactly and its slice within one code value at ${width}×${height}`, async (t) => {
+    const { frame, maps, got } = await bothPaths(width, height);
+    const stats = new BlockStats(width, height);
+    stats.measure(frame);
+    const kernels = new FastKernels(width, height);
+    kernels.measure(frame);
+    t.deepEqual(Array.from(kernels.low), Array.from(stats.low));
+    t.deepEqual(Array.from(kernels.spread), Array.from(stats.spread));
+    const reference = new Uint8Array(frame.length);
+    new AffineSlice(width, height, stats.lowWidth, stats.lowHeight).apply(frame, maps, new Uint8ClampedArray(reference.buffer));
+    let worst = 0;
+    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - reference[i]));
     t.true(worst <= 1, `largest difference ${worst} code values`);
   });
 }

@@ -92,8 +92,10 @@ export function finiteOutputs(session: ModelSession, where: string): ModelSessio
       const outputs = await session.run(feeds);
       for (const [name, tensor] of Object.entries(outputs)) {
         if (!(tensor.data instanceof Float32Array)) continue;
+        const data = tensor.data;
         let broken = 0;
-        for (const v of tensor.data) if (!Number.isFinite(v)) broken++;
+        // v − v is 0 for a finite v and NaN for NaN and ±Inf; an indexed loop, not the iterator (#18: 4 ms a 720p frame).
+        for (let i = 0; i < data.length; i++) if (data[i] - data[i] !== 0) broken++;
         if (broken > 0) {
           throw new KindPipeError('model', `${where}: output '${name}' holds ${broken} of ${tensor.data.length} values NaN or infinite. Fix: restore the weights (git checkout -- models/), or re-export the network`);
         }

@@ -1,0 +1,208 @@
+;; fast.enhance's two full-resolution passes over rgb24 bytes, in WebAssembly SIMD (128-bit).
+;; kernels.ts lays the buffers out in this module's memory and calls these functions; the
+;; arithmetic is the same as block-stats.ts's and affine-slice.ts's reference code, four or
+;; sixteen values at a time. Compiled to kernels.wasm at build time (scripts/copy-assets.mjs).
+(module
+  (memory (export "memory") 1)
+
+;; Adds the bytes of one frame row (n bytes at $row) into the i32 column sums at $sum and the
+  ;; sums of squares at $square (n lanes each), eight bytes at a time, the tail one by one.
+  (func $accumulate (param $row i32) (param $n i32) (param $sum i32) (param $square i32)
+    (local $i i32) (local $half v128) (local $x i32) (local $s i32) (local $q i32)
+    (block $done
+      (loop $vectors
+        (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $n)))
+        (local.set $half (i16x8.extend_low_i8x16_u (v128.load64_zero align=1 (i32.add (local.get $row) (local.get $i)))))
+        (local.set $s (i32.add (local.get $sum) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $q (i32.add (local.get $square) (i32.shl (local.get $i) (i32.const 2))))
+        (v128.store align=4 (local.get $s) (i32x4.add (v128.load align=4 (local.get $s)) (i32x4.extend_low_i16x8_u (local.get $half))))
+        (v128.store offset=16 align=4 (local.get $s) (i32x4.add (v128.load offset=16 align=4 (local.get $s)) (i32x4.extend_high_i16x8_u (local.get $half))))
+        (v128.store align=4 (local.get $q) (i32x4.add (v128.load align=4 (local.get $q)) (i32x4.extmul_low_i16x8_u (local.get $half) (local.get $half))))
+        (v128.store offset=16 align=4 (local.get $q) (i32x4.add (v128.load offset=16 align=4 (local.get $q)) (i32x4.extmul_high_i16x8_u (local.get $half) (local.get $half))))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $vectors)))
+    (block $end
+      (loop $tail
+        (br_if $end (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $x (i32.load8_u (i32.add (local.get $row) (local.get $i))))
+        (local.set $s (i32.add (local.get $sum) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $q (i32.add (local.get $square) (i32.shl (local.get $i) (i32.const 2))))
+        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $x)))
+        (i32.store (local.get $q) (i32.add (i32.load (local.get $q)) (i32.mul (local.get $x) (local.get $x))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail))))
+
+  ;; The down×down block means and standard deviations of an rgb24 frame (block-stats.ts):
+  ;; float planes (NCHW, 0..1) of lowHeight×lowWidth at $low and $spread; a block cut by the
+  ;; frame's edge averages the pixels it has. $sum and $square: scratch, width·3 i32 each.
+  (func (export "blockStats")
+    (param $rgb i32) (param $width i32) (param $height i32) (param $down i32)
+    (param $lowWidth i32) (param $lowHeight i32)
+    (param $sum i32) (param $square i32) (param $low i32) (param $spread i32)
+    (local $n i32) (local $by i32) (local $y i32) (local $y1 i32) (local $rows i32)
+    (local $bx i32) (local $x0 i32) (local $x1 i32) (local $c i32) (local $k i32)
+    (local $s i32) (local $q i32) (local $count f64) (local $mean f64) (local $variance f64)
+    (local $at i32) (local $plane i32)
+    (local.set $n (i32.mul (local.get $width) (i32.const 3)))
+    (local.set $plane (i32.mul (local.get $lowWidth) (local.get $lowHeight)))
+    (local.set $by (i32.const 0))
+    (block $rowsDone
+      (loop $blockRows
+        (br_if $rowsDone (i32.ge_u (local.get $by) (local.get $lowHeight)))
+        (memory.fill (local.get $sum) (i32.const 0) (i32.shl (local.get $n) (i32.const 2)))
+        (memory.fill (local.get $square) (i32.const 0) (i32.shl (local.get $n) (i32.const 2)))
+        (local.set $y (i32.mul (local.get $by) (local.get $down)))
+        (local.set $y1 (select (local.get $height) (i32.add (local.get $y) (local.get $down))
+          (i32.gt_u (i32.add (local.get $y) (local.get $down)) (local.get $height))))
+        (local.set $rows (i32.sub (local.get $y1) (local.get $y)))
+        (block $inDone
+          (loop $inRows
+            (br_if $inDone (i32.ge_u (local.get $y) (local.get $y1)))
+            (call $accumulate (i32.add (local.get $rgb) (i32.mul (local.get $y) (local.get $n))) (local.get $n) (local.get $sum) (local.get $square))
+            (local.set $y (i32.add (local.get $y) (i32.const 1)))
+            (br $inRows)))
+        (local.set $bx (i32.const 0))
+        (block $colsDone
+          (loop $blockCols
+            (br_if $colsDone (i32.ge_u (local.get $bx) (local.get $lowWidth)))
+            (local.set $x0 (i32.mul (local.get $bx) (local.get $down)))
+            (local.set $x1 (select (local.get $width) (i32.add (local.get $x0) (local.get $down))
+              (i32.gt_u (i32.add (local.get $x0) (local.get $down)) (local.get $width))))
+            (local.set $count (f64.convert_i32_u (i32.mul (local.get $rows) (i32.sub (local.get $x1) (local.get $x0)))))
+            (local.set $c (i32.const 0))
+            (block $channelsDone
+              (loop $channels
+                (br_if $channelsDone (i32.ge_u (local.get $c) (i32.const 3)))
+                (local.set $s (i32.const 0))
+                (local.set $q (i32.const 0))
+                (local.set $k (local.get $x0))
+                (block $pixelsDone
+                  (loop $pixels
+                    (br_if $pixelsDone (i32.ge_u (local.get $k) (local.get $x1)))
+                    (local.set $at (i32.shl (i32.add (i32.mul (local.get $k) (i32.const 3)) (local.get $c)) (i32.const 2)))
+                    (local.set $s (i32.add (local.get $s) (i32.load (i32.add (local.get $sum) (local.get $at)))))
+                    (local.set $q (i32.add (local.get $q) (i32.load (i32.add (local.get $square) (local.get $at)))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                    (br $pixels)))
+                (local.set $mean (f64.div (f64.convert_i32_u (local.get $s)) (f64.mul (local.get $count) (f64.const 255))))
+                (local.set $variance (f64.sub
+                  (f64.div (f64.convert_i32_u (local.get $q)) (f64.mul (local.get $count) (f64.const 65025)))
+                  (f64.mul (local.get $mean) (local.get $mean))))
+                (local.set $at (i32.shl (i32.add (i32.mul (local.get $c) (local.get $plane))
+                  (i32.add (i32.mul (local.get $by) (local.get $lowWidth)) (local.get $bx))) (i32.const 2)))
+                (f32.store (i32.add (local.get $low) (local.get $at)) (f32.demote_f64 (local.get $mean)))
+                (f32.store (i32.add (local.get $spread) (local.get $at)) (f32.demote_f64
+                  (f64.sqrt (f64.add (f64.max (local.get $variance) (f64.const 0)) (f64.const 1e-6)))))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $channels)))
+            (local.set $bx (i32.add (local.get $bx) (i32.const 1)))
+            (br $blockCols)))
+        (local.set $by (i32.add (local.get $by) (i32.const 1)))
+        (br $blockRows))))
+
+  ;; The horizontal half of the bilinear upsampling of P and Q (maps: 6 planes of
+  ;; lowHeight×lowWidth, P r,g,b then Q r,g,b), for low-resolution rows $from..$to: each becomes
+  ;; a full-width row of P and one of Q, interleaved like the pixels (r,g,b per column), at
+  ;; $p and $q (lowHeight rows of width·3 floats each). $column: the source column of each output
+  ;; column (i32), $weight: the weight of the next one (f32, 0 at the right edge).
+  (func (export "widen")
+    (param $maps i32) (param $lowWidth i32) (param $lowHeight i32) (param $width i32)
+    (param $column i32) (param $weight i32) (param $p i32) (param $q i32) (param $from i32) (param $to i32)
+    (local $ly i32) (local $x i32) (local $c i32) (local $plane i32) (local $source i32) (local $next i32)
+    (local $w f32) (local $a f32) (local $out i32) (local $k i32)
+    (local.set $plane (i32.shl (i32.mul (local.get $lowWidth) (local.get $lowHeight)) (i32.const 2)))
+    (local.set $ly (local.get $from))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $ly) (local.get $to)))
+        (local.set $out (i32.shl (i32.mul (i32.mul (local.get $ly) (local.get $width)) (i32.const 3)) (i32.const 2)))
+        (local.set $x (i32.const 0))
+        (block $colsDone
+          (loop $cols
+            (br_if $colsDone (i32.ge_u (local.get $x) (local.get $width)))
+            (local.set $source (i32.add (local.get $maps) (i32.shl (i32.add
+              (i32.mul (local.get $ly) (local.get $lowWidth))
+              (i32.load (i32.add (local.get $column) (i32.shl (local.get $x) (i32.const 2))))) (i32.const 2))))
+            (local.set $w (f32.load (i32.add (local.get $weight) (i32.shl (local.get $x) (i32.const 2)))))
+            (local.set $next (select (i32.const 4) (i32.const 0) (f32.gt (local.get $w) (f32.const 0))))
+            (local.set $c (i32.const 0))
+            (block $channelsDone
+              (loop $channels
+                (br_if $channelsDone (i32.ge_u (local.get $c) (i32.const 3)))
+                (local.set $k (i32.add (local.get $source) (i32.mul (local.get $c) (local.get $plane))))
+                (local.set $a (f32.load (local.get $k)))
+                (f32.store (i32.add (local.get $p) (local.get $out))
+                  (f32.add (local.get $a) (f32.mul (f32.sub (f32.load (i32.add (local.get $k) (local.get $next))) (local.get $a)) (local.get $w))))
+                (local.set $k (i32.add (local.get $k) (i32.mul (local.get $plane) (i32.const 3))))
+                (local.set $a (f32.load (local.get $k)))
+                (f32.store (i32.add (local.get $q) (local.get $out))
+                  (f32.add (local.get $a) (f32.mul (f32.sub (f32.load (i32.add (local.get $k) (local.get $next))) (local.get $a)) (local.get $w))))
+                (local.set $out (i32.add (local.get $out) (i32.const 4)))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $channels)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+            (br $cols)))
+        (local.set $ly (i32.add (local.get $ly) (i32.const 1)))
+        (br $rows))))
+
+  ;; out = up(P)·x + up(Q) for output rows $from..$to, rounded and clamped to bytes: the vertical
+  ;; half of the upsampling between the two widened rows each output row lies between ($rowFrom,
+  ;; $rowTo: i32 low-resolution rows, $rowWeight: f32), four values at a time.
+  (func (export "slice")
+    (param $rgb i32) (param $out i32) (param $width i32) (param $p i32) (param $q i32)
+    (param $rowFrom i32) (param $rowTo i32) (param $rowWeight i32) (param $from i32) (param $to i32)
+    (local $n i32) (local $y i32) (local $i i32) (local $line i32) (local $a i32) (local $b i32)
+    (local $f v128) (local $half v128) (local $top v128) (local $gain v128) (local $offset v128) (local $x v128) (local $at i32)
+    (local $fs f32) (local $value f32)
+    (local.set $half (f32x4.splat (f32.const 0.5)))
+    (local.set $n (i32.mul (local.get $width) (i32.const 3)))
+    (local.set $y (local.get $from))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $y) (local.get $to)))
+        (local.set $line (i32.mul (local.get $y) (local.get $n)))
+        (local.set $a (i32.shl (i32.mul (i32.load (i32.add (local.get $rowFrom) (i32.shl (local.get $y) (i32.const 2)))) (local.get $n)) (i32.const 2)))
+        (local.set $b (i32.shl (i32.mul (i32.load (i32.add (local.get $rowTo) (i32.shl (local.get $y) (i32.const 2)))) (local.get $n)) (i32.const 2)))
+        (local.set $fs (f32.load (i32.add (local.get $rowWeight) (i32.shl (local.get $y) (i32.const 2)))))
+        (local.set $f (f32x4.splat (local.get $fs)))
+        (local.set $i (i32.const 0))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+            (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+            (local.set $top (v128.load align=4 (i32.add (local.get $p) (i32.add (local.get $a) (local.get $at)))))
+            (local.set $gain (f32x4.add (local.get $top) (f32x4.mul (f32x4.sub
+              (v128.load align=4 (i32.add (local.get $p) (i32.add (local.get $b) (local.get $at)))) (local.get $top)) (local.get $f))))
+            (local.set $top (v128.load align=4 (i32.add (local.get $q) (i32.add (local.get $a) (local.get $at)))))
+            (local.set $offset (f32x4.add (local.get $top) (f32x4.mul (f32x4.sub
+              (v128.load align=4 (i32.add (local.get $q) (i32.add (local.get $b) (local.get $at)))) (local.get $top)) (local.get $f))))
+            (local.set $x (i32x4.trunc_sat_f32x4_s (f32x4.add
+              (f32x4.add (f32x4.mul (local.get $gain) (f32x4.convert_i32x4_u (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u
+                (v128.load32_zero align=1 (i32.add (local.get $rgb) (i32.add (local.get $line) (local.get $i)))))))) (local.get $offset))
+              (local.get $half))))
+            (local.set $x (i16x8.narrow_i32x4_s (local.get $x) (local.get $x)))
+            (v128.store32_lane align=1 0 (i32.add (local.get $out) (i32.add (local.get $line) (local.get $i)))
+              (i8x16.narrow_i16x8_u (local.get $x) (local.get $x)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $vectors)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $value (f32.add
+              (f32.mul (call $lerp (local.get $p) (local.get $a) (local.get $b) (local.get $fs) (local.get $i))
+                (f32.convert_i32_u (i32.load8_u (i32.add (local.get $rgb) (i32.add (local.get $line) (local.get $i))))))
+              (f32.add (call $lerp (local.get $q) (local.get $a) (local.get $b) (local.get $fs) (local.get $i)) (f32.const 0.5))))
+            (i32.store8 (i32.add (local.get $out) (i32.add (local.get $line) (local.get $i)))
+              (select (i32.const 255) (select (i32.const 0) (i32.trunc_sat_f32_s (local.get $value)) (f32.lt (local.get $value) (f32.const 0)))
+                (f32.ge (local.get $value) (f32.const 255))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $tail)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $rows))))
+
+  (func $lerp (param $map i32) (param $a i32) (param $b i32) (param $f f32) (param $i i32) (result f32)
+    (local $top f32) (local $at i32)
+    (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+    (local.set $top (f32.load (i32.add (local.get $map) (i32.add (local.get $a) (local.get $at)))))
+    (f32.add (local.get $top) (f32.mul (f32.sub (f32.load (i32.add (local.get $map) (i32.add (local.get $b) (local.get $at)))) (local.get $top)) (local.get $f))))
+)
