@@ -28,24 +28,25 @@ function nightFrame(width: number, height: number): Uint8Array {
 async function bothPaths(width: number, height: number) {
   const runtime = new OnnxRuntime();
   const full = await runtime.load(readFileSync(join(weights, 'kind-fast.onnx')), 'kind-fast', options);
-  const maps = await runtime.load(readFileSync(join(weights, 'kind-fast-maps.onnx')), 'kind-fast-maps', options);
+  const heads = await runtime.load(readFileSync(join(weights, 'kind-fast-heads.onnx')), 'kind-fast-heads', options);
   const frame = nightFrame(width, height);
   const want = (await full.run({ frame: { data: frame, dims: [1, height, width, 3] } })).enhanced.data;
   const kernels = new FastKernels(width, height);
   kernels.measure(frame);
   const dims = [1, 3, kernels.lowHeight, kernels.lowWidth];
-  const result = await maps.run({ low: { data: kernels.low, dims }, spread: { data: kernels.spread, dims }, context: { data: new Float32Array(19), dims: [1, 19, 1, 1] }, mix: { data: new Float32Array([1]), dims: [1] } });
-  kernels.maps.set(result.maps.data as Float32Array);
+  const result = await heads.run({ low: { data: kernels.low, dims }, spread: { data: kernels.spread, dims }, context: { data: new Float32Array(19), dims: [1, 19, 1, 1] }, mix: { data: new Float32Array([1]), dims: [1] } });
+  kernels.heads.set(result.heads.data as Float32Array);
+  kernels.curves();
   kernels.widen();
   const got = new Uint8Array(frame.length);
   kernels.apply(got);
   full.dispose();
-  maps.dispose();
-  return { frame, maps: result.maps.data as Float32Array, want, got };
+  heads.dispose();
+  return { frame, maps: Float32Array.from(kernels.maps), want, got };
 }
 
 for (const [width, height] of [[385, 289], [64, 36], [1, 1], [1280, 8]]) {
-  test(`issue #18: fast.enhance's SIMD block stats + maps net + SIMD slice should give kind-fast's whole-frame output within one code value at ${width}×${height}`, async (t) => {
+  test(`issue #18: fast.enhance's SIMD block stats + heads net + SIMD curves and slice should give kind-fast's whole-frame output within one code value at ${width}×${height}`, async (t) => {
     const { want, got } = await bothPaths(width, height);
     let worst = 0;
     for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));

@@ -1,8 +1,9 @@
 /**
- * fast.enhance — kind-fast for live video: the model's low-resolution net (its `maps` network,
- * models/fast/MODEL_CARD.md) gives a per-pixel affine model P, Q at 1/4 resolution, and this
- * stage does the full-resolution work itself, in WebAssembly SIMD over the rgb24 bytes
- * (kernels.wat): the 4×4 block statistics the net takes, then out = up(P)·x + up(Q). No
+ * fast.enhance — kind-fast for live video: the model's low-resolution net (its `heads` network,
+ * models/fast/MODEL_CARD.md) gives curve strengths and a detail weight at 1/4 resolution, and
+ * this stage does the rest itself, in WebAssembly SIMD (kernels.wat): the 4×4 block statistics
+ * the net takes, the curves that make them a per-pixel affine model P, Q, then
+ * out = up(P)·x + up(Q) over the rgb24 bytes. No
  * full-resolution float tensor is ever made: at 1280×720 the whole-frame graph that
  * `model.image` runs spends most of its time on them.
  *
@@ -41,8 +42,8 @@ import { blend, crop, paste } from '../kind-regions/planes.js';
 import { changedRects, window, type Rect } from '../kind-regions/rects.js';
 import { FastKernels } from './kernels.js';
 
-const NETWORK = 'maps';
-/** The maps net's receptive field, in low-resolution pixels (net.py: 3×3 stem, dilations 1, 2, 4, 1, 3×3 head). */
+const NETWORK = 'heads';
+/** The net's receptive field, in low-resolution pixels (net.py: 3×3 stem, dilations 1, 2, 4, 1, 3×3 head). */
 const FIELD = 10;
 /** Tiles of the change test, in low-resolution pixels (64 px at full resolution; a multiple of its 16-px blocks). */
 const TILE = 16;
@@ -53,13 +54,15 @@ const CHANGE = { tile: TILE, sensitivity: 6, floor: 0.006 };
 /** Re-run the whole frame when over this share of the tiles changed, or the picture drifted this much (0..1). */
 const GLOBAL_SHARE = 0.5;
 const GLOBAL_DRIFT = 0.008;
+/** …or when the windows around what changed would cover over this share of it: one run costs less then. */
+const WHOLE_AREA = 0.6;
 
 export const fastEnhance = defineStage({
   role: 'stage',
   id: 'fast.enhance',
   description: "kind-fast for live video: its low-resolution net, then one fused full-resolution pass over the bytes; the image-wide context smoothed over frames",
   options: {
-    model: { type: 'string', description: "registry id of a model with a 'maps' network (kind-pipe models)", default: 'kind-fast' },
+    model: { type: 'string', description: "registry id of a model with a 'heads' network (kind-pipe models)", default: 'kind-fast' },
     smoothing: { type: 'number', description: "weight of the past in the running average of the image-wide context (exposure, colour cast), per frame; 0: each frame on its own", default: 0.9, min: 0, max: 0.99 },
     refresh: { type: 'integer', description: 'run the net on the whole frame every this many frames, and in between only where the picture changed (a fixed camera); 1: every frame whole', default: 1, min: 1, max: 1000 },
     ...runtimeOptionSchema,
@@ -107,30 +110,41 @@ export const fastEnhance = defineStage({
       return kernels;
     }
 
-    /** The net on `win` of the block statistics; `mix` 0 holds the context. */
-    async function maps(k: FastKernels, win: Rect, mix: number): Promise<Float32Array> {
+    /** The net's heads on `win` of the block statistics; `mix` 0 holds the context. */
+    async function heads(k: FastKernels, win: Rect, mix: number, low: Float32Array): Promise<Float32Array> {
       const whole = win.width === k.lowWidth && win.height === k.lowHeight;
       const dims = [1, 3, win.height, win.width];
       const result = await session.run({
-        low: { data: whole ? k.low : crop(k.low, 3, k.lowWidth, k.lowHeight, win), dims },
+        low: { data: low, dims },
         spread: { data: whole ? k.spread : crop(k.spread, 3, k.lowWidth, k.lowHeight, win), dims },
         context: { data: context, dims: [1, context.length, 1, 1] },
         mix: { data: new Float32Array([mix]), dims: [1] },
       });
-      const data = result.maps.data;
-      if (!(data instanceof Float32Array) || data.length !== 6 * win.width * win.height) {
-        throw new KindPipeError('model', `fast.enhance '${ctx.nodeId}': model '${o.model}' network '${NETWORK}' gave 'maps' [${result.maps.dims.join(',')}] ${data.constructor.name}, expected [1,6,${win.height},${win.width}] float32. Fix: re-export it with models/fast/train/fast.py export-maps`);
+      const data = result.heads.data;
+      if (!(data instanceof Float32Array) || data.length !== 4 * win.width * win.height) {
+        throw new KindPipeError('model', `fast.enhance '${ctx.nodeId}': model '${o.model}' network '${NETWORK}' gave 'heads' [${result.heads.dims.join(',')}] ${data.constructor.name}, expected [1,4,${win.height},${win.width}] float32. Fix: re-export it with models/fast/train/fast.py export-heads`);
       }
       if (mix > 0) context = Float32Array.from(result.used.data as Float32Array);
       return data;
     }
 
-    /** Where the maps must be recomputed this frame: null for the whole frame. */
-    function changed(k: FastKernels, index: number): Rect[] | null {
+    /**
+     * Where the maps must be recomputed this frame (null: the whole frame): each changed rect, the
+     * core whose maps it moves, and the window the net sees. A change moves the maps as far as the
+     * net sees, FIELD around it; the core fades into the kept maps over its outer BAND, and the
+     * window adds only BAND: what a shorter window changes lies in that fade (measured: under 0.1
+     * code value next to a moving bright square, test/fast-enhance-regions.test.ts).
+     */
+    function changed(k: FastKernels, index: number): { rect: Rect; core: Rect; win: Rect }[] | null {
       if (sinceContext === 0 || o.refresh <= 1 || index % o.refresh === 0) return null;
       const map = changeMap(k.low, seen, previous, k.lowWidth, k.lowHeight, CHANGE);
       if (map.share > GLOBAL_SHARE || Math.abs(map.drift) > GLOBAL_DRIFT) return null;
-      return changedRects(map.changed, map.cols, map.rows, TILE, k.lowWidth, k.lowHeight, FIELD);
+      const parts = changedRects(map.changed, map.cols, map.rows, TILE, k.lowWidth, k.lowHeight, FIELD).map((rect) => {
+        const core = window(rect, FIELD, 1, k.lowWidth, k.lowHeight);
+        return { rect, core, win: window(core, BAND, 1, k.lowWidth, k.lowHeight) };
+      });
+      const area = parts.reduce((sum, p) => sum + p.win.width * p.win.height, 0);
+      return area > WHOLE_AREA * k.lowWidth * k.lowHeight ? null : parts;
     }
 
     return {
@@ -148,26 +162,23 @@ export const fastEnhance = defineStage({
         const bytes = asBytes(frame, 'fast.enhance');
         const k = size(frame.width, frame.height);
         k.measure(bytes);
-        const rects = changed(k, frame.index);
+        const parts = changed(k, frame.index);
         const whole: Rect = { x: 0, y: 0, width: k.lowWidth, height: k.lowHeight };
-        if (rects === null) {
+        if (parts === null) {
           // The context's running average, advanced by the frames since its last update at once.
           if (sinceContext === 0) context = new Float32Array(19);
           const mix = sinceContext === 0 ? 1 : 1 - o.smoothing ** sinceContext;
-          k.maps.set(await maps(k, whole, mix));
+          k.heads.set(await heads(k, whole, mix, k.low));
+          k.curves();
           k.widen();
           seen.set(k.low);
           sinceContext = 1;
           totals.whole++;
           totals.work += 1;
         } else {
-          for (const rect of rects) {
-            // A change moves the maps as far as the net sees: FIELD around it, faded into the kept maps at
-            // the outside. The window adds only BAND: what a shorter window changes lies in that fade
-            // (measured: under 0.1 code value next to a moving bright square, test/fast-enhance-regions).
-            const core = window(rect, FIELD, 1, k.lowWidth, k.lowHeight);
-            const win = window(core, BAND, 1, k.lowWidth, k.lowHeight);
-            const tile = await maps(k, win, 0);
+          for (const { rect, core, win } of parts) {
+            const low = crop(k.low, 3, k.lowWidth, k.lowHeight, win);
+            const tile = k.curvesOf(low, await heads(k, win, 0, low), win.width * win.height);
             blend(k.maps, 6, k.lowWidth, k.lowHeight, tile, win, core, BAND);
             paste(seen, 3, k.lowWidth, k.lowHeight, crop(k.low, 3, k.lowWidth, k.lowHeight, rect), rect, rect);
             k.widen(core.y, core.y + core.height);

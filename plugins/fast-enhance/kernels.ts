@@ -1,8 +1,9 @@
 /**
- * fast.enhance's full-resolution work in WebAssembly SIMD (kernels.wat, compiled at build time):
- * the 4×4 block statistics the net takes, and out = up(P)·x + up(Q). The arithmetic is that of
+ * fast.enhance's per-pixel work in WebAssembly SIMD (kernels.wat, compiled at build time): the
+ * 4×4 block statistics the net takes, the curves that turn the net's heads into P and Q
+ * (models/fast/train/net.py, curve_affine), and out = up(P)·x + up(Q). The arithmetic is that of
  * block-stats.ts and affine-slice.ts (the readable references the spec checks these against),
- * sixteen bytes at a time: at 1280×720 the two passes cost a few milliseconds where the
+ * four to sixteen values at a time: at 1280×720 the passes cost a few milliseconds where the
  * JavaScript ones took ~35.
  *
  * The upsampling is split the way bilinear interpolation separates: `widen` interpolates each
@@ -16,6 +17,7 @@ import { readFileSync } from 'node:fs';
 interface Exports {
   memory: WebAssembly.Memory;
   blockStats(rgb: number, width: number, height: number, down: number, lowWidth: number, lowHeight: number, sum: number, square: number, low: number, spread: number): void;
+  curves(low: number, heads: number, maps: number, count: number): void;
   widen(maps: number, lowWidth: number, lowHeight: number, width: number, column: number, weight: number, p: number, q: number, from: number, to: number): void;
   slice(rgb: number, out: number, width: number, p: number, q: number, rowFrom: number, rowTo: number, rowWeight: number, from: number, to: number): void;
 }
@@ -44,12 +46,14 @@ export class FastKernels {
   readonly low: Float32Array;
   /** 1×3×h×w block standard deviations, 0..1. */
   readonly spread: Float32Array;
+  /** The net's heads for the whole frame: 1×4×h×w, a for R,G,B then w. */
+  readonly heads: Float32Array;
   /** The maps the next `apply` slices with: 1×6×h×w, P for R,G,B then Q in code values. */
   readonly maps: Float32Array;
   private readonly wasm: Exports;
   private readonly frame: Uint8Array;
   private readonly result: Uint8Array;
-  private readonly at: Record<'rgb' | 'out' | 'sum' | 'square' | 'low' | 'spread' | 'maps' | 'p' | 'q' | 'column' | 'weight' | 'rowFrom' | 'rowTo' | 'rowWeight', number>;
+  private readonly at: Record<'rgb' | 'out' | 'sum' | 'square' | 'low' | 'spread' | 'heads' | 'maps' | 'tileLow' | 'tileHeads' | 'tileMaps' | 'p' | 'q' | 'column' | 'weight' | 'rowFrom' | 'rowTo' | 'rowWeight', number>;
 
   constructor(readonly width: number, readonly height: number, readonly down = 4) {
     this.lowWidth = Math.ceil(width / down);
@@ -64,7 +68,11 @@ export class FastKernels {
       square: layout.take(width * 3 * 4),
       low: layout.take(3 * plane * 4),
       spread: layout.take(3 * plane * 4),
+      heads: layout.take(4 * plane * 4),
       maps: layout.take(6 * plane * 4),
+      tileLow: layout.take(3 * plane * 4),
+      tileHeads: layout.take(4 * plane * 4),
+      tileMaps: layout.take(6 * plane * 4),
       p: layout.take(this.lowHeight * width * 3 * 4),
       q: layout.take(this.lowHeight * width * 3 * 4),
       column: layout.take(width * 4),
@@ -81,6 +89,7 @@ export class FastKernels {
     this.result = new Uint8Array(buffer, this.at.out, bytes);
     this.low = new Float32Array(buffer, this.at.low, 3 * plane);
     this.spread = new Float32Array(buffer, this.at.spread, 3 * plane);
+    this.heads = new Float32Array(buffer, this.at.heads, 4 * plane);
     this.maps = new Float32Array(buffer, this.at.maps, 6 * plane);
     const column = new Int32Array(buffer, this.at.column, width);
     const weight = new Float32Array(buffer, this.at.weight, width);
@@ -96,6 +105,23 @@ export class FastKernels {
     const { at, width, height } = this;
     this.frame.set(rgb);
     this.wasm.blockStats(at.rgb, width, height, this.down, this.lowWidth, this.lowHeight, at.sum, at.square, at.low, at.spread);
+  }
+
+  /** `maps` from `heads` and `low`, for the whole frame. */
+  curves(): void {
+    this.wasm.curves(this.at.low, this.at.heads, this.at.maps, this.lowWidth * this.lowHeight);
+  }
+
+  /**
+   * The maps of a window from its block means (3 planes) and heads (4 planes) of `count` pixels
+   * each: a view on scratch memory, valid until the next call.
+   */
+  curvesOf(low: Float32Array, heads: Float32Array, count: number): Float32Array {
+    const buffer = this.wasm.memory.buffer;
+    new Float32Array(buffer, this.at.tileLow, 3 * count).set(low);
+    new Float32Array(buffer, this.at.tileHeads, 4 * count).set(heads);
+    this.wasm.curves(this.at.tileLow, this.at.tileHeads, this.at.tileMaps, count);
+    return new Float32Array(buffer, this.at.tileMaps, 6 * count);
   }
 
   /**

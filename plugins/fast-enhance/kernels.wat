@@ -1,34 +1,63 @@
-;; fast.enhance's two full-resolution passes over rgb24 bytes, in WebAssembly SIMD (128-bit).
+;; fast.enhance's per-pixel work in WebAssembly SIMD (128-bit): the block statistics of the rgb24
+;; bytes, the curves that turn the net's heads into P and Q, and the affine slice.
 ;; kernels.ts lays the buffers out in this module's memory and calls these functions; the
 ;; arithmetic is the same as block-stats.ts's and affine-slice.ts's reference code, four or
 ;; sixteen values at a time. Compiled to kernels.wasm at build time (scripts/copy-assets.mjs).
 (module
   (memory (export "memory") 1)
 
-;; Adds the bytes of one frame row (n bytes at $row) into the i32 column sums at $sum and the
-  ;; sums of squares at $square (n lanes each), eight bytes at a time, the tail one by one.
-  (func $accumulate (param $row i32) (param $n i32) (param $sum i32) (param $square i32)
-    (local $i i32) (local $half v128) (local $x i32) (local $s i32) (local $q i32)
+;; The column sums of $rows frame rows from $row on ($stride bytes apart; $n bytes each) into
+  ;; the i32 lanes at $sum, and the sums of squares at $square: eight columns at a time kept in
+  ;; registers over the rows, then stored once; the tail one by one.
+  (func $accumulate (param $row i32) (param $rows i32) (param $stride i32) (param $n i32) (param $sum i32) (param $square i32)
+    (local $i i32) (local $r i32) (local $at i32) (local $half v128) (local $x i32) (local $s i32) (local $q i32)
+    (local $s0 v128) (local $s1 v128) (local $q0 v128) (local $q1 v128)
     (block $done
       (loop $vectors
         (br_if $done (i32.gt_u (i32.add (local.get $i) (i32.const 8)) (local.get $n)))
-        (local.set $half (i16x8.extend_low_i8x16_u (v128.load64_zero align=1 (i32.add (local.get $row) (local.get $i)))))
+        (local.set $s0 (v128.const i32x4 0 0 0 0))
+        (local.set $s1 (v128.const i32x4 0 0 0 0))
+        (local.set $q0 (v128.const i32x4 0 0 0 0))
+        (local.set $q1 (v128.const i32x4 0 0 0 0))
+        (local.set $at (i32.add (local.get $row) (local.get $i)))
+        (local.set $r (i32.const 0))
+        (block $rowsDone
+          (loop $eachRow
+            (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $half (i16x8.extend_low_i8x16_u (v128.load64_zero align=1 (local.get $at))))
+            (local.set $s0 (i32x4.add (local.get $s0) (i32x4.extend_low_i16x8_u (local.get $half))))
+            (local.set $s1 (i32x4.add (local.get $s1) (i32x4.extend_high_i16x8_u (local.get $half))))
+            (local.set $q0 (i32x4.add (local.get $q0) (i32x4.extmul_low_i16x8_u (local.get $half) (local.get $half))))
+            (local.set $q1 (i32x4.add (local.get $q1) (i32x4.extmul_high_i16x8_u (local.get $half) (local.get $half))))
+            (local.set $at (i32.add (local.get $at) (local.get $stride)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $eachRow)))
         (local.set $s (i32.add (local.get $sum) (i32.shl (local.get $i) (i32.const 2))))
         (local.set $q (i32.add (local.get $square) (i32.shl (local.get $i) (i32.const 2))))
-        (v128.store align=4 (local.get $s) (i32x4.add (v128.load align=4 (local.get $s)) (i32x4.extend_low_i16x8_u (local.get $half))))
-        (v128.store offset=16 align=4 (local.get $s) (i32x4.add (v128.load offset=16 align=4 (local.get $s)) (i32x4.extend_high_i16x8_u (local.get $half))))
-        (v128.store align=4 (local.get $q) (i32x4.add (v128.load align=4 (local.get $q)) (i32x4.extmul_low_i16x8_u (local.get $half) (local.get $half))))
-        (v128.store offset=16 align=4 (local.get $q) (i32x4.add (v128.load offset=16 align=4 (local.get $q)) (i32x4.extmul_high_i16x8_u (local.get $half) (local.get $half))))
+        (v128.store align=4 (local.get $s) (local.get $s0))
+        (v128.store offset=16 align=4 (local.get $s) (local.get $s1))
+        (v128.store align=4 (local.get $q) (local.get $q0))
+        (v128.store offset=16 align=4 (local.get $q) (local.get $q1))
         (local.set $i (i32.add (local.get $i) (i32.const 8)))
         (br $vectors)))
     (block $end
       (loop $tail
         (br_if $end (i32.ge_u (local.get $i) (local.get $n)))
-        (local.set $x (i32.load8_u (i32.add (local.get $row) (local.get $i))))
-        (local.set $s (i32.add (local.get $sum) (i32.shl (local.get $i) (i32.const 2))))
-        (local.set $q (i32.add (local.get $square) (i32.shl (local.get $i) (i32.const 2))))
-        (i32.store (local.get $s) (i32.add (i32.load (local.get $s)) (local.get $x)))
-        (i32.store (local.get $q) (i32.add (i32.load (local.get $q)) (i32.mul (local.get $x) (local.get $x))))
+        (local.set $s (i32.const 0))
+        (local.set $q (i32.const 0))
+        (local.set $at (i32.add (local.get $row) (local.get $i)))
+        (local.set $r (i32.const 0))
+        (block $tailRowsDone
+          (loop $tailRows
+            (br_if $tailRowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+            (local.set $x (i32.load8_u (local.get $at)))
+            (local.set $s (i32.add (local.get $s) (local.get $x)))
+            (local.set $q (i32.add (local.get $q) (i32.mul (local.get $x) (local.get $x))))
+            (local.set $at (i32.add (local.get $at) (local.get $stride)))
+            (local.set $r (i32.add (local.get $r) (i32.const 1)))
+            (br $tailRows)))
+        (i32.store (i32.add (local.get $sum) (i32.shl (local.get $i) (i32.const 2))) (local.get $s))
+        (i32.store (i32.add (local.get $square) (i32.shl (local.get $i) (i32.const 2))) (local.get $q))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tail))))
 
@@ -42,6 +71,7 @@
     (local $n i32) (local $by i32) (local $y i32) (local $y1 i32) (local $rows i32)
     (local $bx i32) (local $x0 i32) (local $x1 i32) (local $c i32) (local $k i32)
     (local $s i32) (local $q i32) (local $count f64) (local $mean f64) (local $variance f64)
+    (local $perMean f64) (local $perSquare f64)
     (local $at i32) (local $plane i32)
     (local.set $n (i32.mul (local.get $width) (i32.const 3)))
     (local.set $plane (i32.mul (local.get $lowWidth) (local.get $lowHeight)))
@@ -49,18 +79,11 @@
     (block $rowsDone
       (loop $blockRows
         (br_if $rowsDone (i32.ge_u (local.get $by) (local.get $lowHeight)))
-        (memory.fill (local.get $sum) (i32.const 0) (i32.shl (local.get $n) (i32.const 2)))
-        (memory.fill (local.get $square) (i32.const 0) (i32.shl (local.get $n) (i32.const 2)))
         (local.set $y (i32.mul (local.get $by) (local.get $down)))
         (local.set $y1 (select (local.get $height) (i32.add (local.get $y) (local.get $down))
           (i32.gt_u (i32.add (local.get $y) (local.get $down)) (local.get $height))))
         (local.set $rows (i32.sub (local.get $y1) (local.get $y)))
-        (block $inDone
-          (loop $inRows
-            (br_if $inDone (i32.ge_u (local.get $y) (local.get $y1)))
-            (call $accumulate (i32.add (local.get $rgb) (i32.mul (local.get $y) (local.get $n))) (local.get $n) (local.get $sum) (local.get $square))
-            (local.set $y (i32.add (local.get $y) (i32.const 1)))
-            (br $inRows)))
+        (call $accumulate (i32.add (local.get $rgb) (i32.mul (local.get $y) (local.get $n))) (local.get $rows) (local.get $n) (local.get $n) (local.get $sum) (local.get $square))
         (local.set $bx (i32.const 0))
         (block $colsDone
           (loop $blockCols
@@ -69,24 +92,37 @@
             (local.set $x1 (select (local.get $width) (i32.add (local.get $x0) (local.get $down))
               (i32.gt_u (i32.add (local.get $x0) (local.get $down)) (local.get $width))))
             (local.set $count (f64.convert_i32_u (i32.mul (local.get $rows) (i32.sub (local.get $x1) (local.get $x0)))))
+            ;; Reciprocals once per block instead of two divisions per channel.
+            (local.set $perMean (f64.div (f64.const 1) (f64.mul (local.get $count) (f64.const 255))))
+            (local.set $perSquare (f64.div (f64.const 1) (f64.mul (local.get $count) (f64.const 65025))))
             (local.set $c (i32.const 0))
             (block $channelsDone
               (loop $channels
                 (br_if $channelsDone (i32.ge_u (local.get $c) (i32.const 3)))
                 (local.set $s (i32.const 0))
                 (local.set $q (i32.const 0))
-                (local.set $k (local.get $x0))
-                (block $pixelsDone
-                  (loop $pixels
-                    (br_if $pixelsDone (i32.ge_u (local.get $k) (local.get $x1)))
-                    (local.set $at (i32.shl (i32.add (i32.mul (local.get $k) (i32.const 3)) (local.get $c)) (i32.const 2)))
-                    (local.set $s (i32.add (local.get $s) (i32.load (i32.add (local.get $sum) (local.get $at)))))
-                    (local.set $q (i32.add (local.get $q) (i32.load (i32.add (local.get $square) (local.get $at)))))
-                    (local.set $k (i32.add (local.get $k) (i32.const 1)))
-                    (br $pixels)))
-                (local.set $mean (f64.div (f64.convert_i32_u (local.get $s)) (f64.mul (local.get $count) (f64.const 255))))
+                (if (i32.eq (i32.sub (local.get $x1) (local.get $x0)) (i32.const 4))
+                  (then ;; a whole block of four pixels: its four lanes of this channel, 12 bytes apart
+                    (local.set $at (i32.shl (i32.add (i32.mul (local.get $x0) (i32.const 3)) (local.get $c)) (i32.const 2)))
+                    (local.set $k (i32.add (local.get $sum) (local.get $at)))
+                    (local.set $s (i32.add (i32.add (i32.load (local.get $k)) (i32.load offset=12 (local.get $k)))
+                      (i32.add (i32.load offset=24 (local.get $k)) (i32.load offset=36 (local.get $k)))))
+                    (local.set $k (i32.add (local.get $square) (local.get $at)))
+                    (local.set $q (i32.add (i32.add (i32.load (local.get $k)) (i32.load offset=12 (local.get $k)))
+                      (i32.add (i32.load offset=24 (local.get $k)) (i32.load offset=36 (local.get $k))))))
+                  (else
+                    (local.set $k (local.get $x0))
+                    (block $pixelsDone
+                      (loop $pixels
+                        (br_if $pixelsDone (i32.ge_u (local.get $k) (local.get $x1)))
+                        (local.set $at (i32.shl (i32.add (i32.mul (local.get $k) (i32.const 3)) (local.get $c)) (i32.const 2)))
+                        (local.set $s (i32.add (local.get $s) (i32.load (i32.add (local.get $sum) (local.get $at)))))
+                        (local.set $q (i32.add (local.get $q) (i32.load (i32.add (local.get $square) (local.get $at)))))
+                        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                        (br $pixels)))))
+                (local.set $mean (f64.mul (f64.convert_i32_u (local.get $s)) (local.get $perMean)))
                 (local.set $variance (f64.sub
-                  (f64.div (f64.convert_i32_u (local.get $q)) (f64.mul (local.get $count) (f64.const 65025)))
+                  (f64.mul (f64.convert_i32_u (local.get $q)) (local.get $perSquare))
                   (f64.mul (local.get $mean) (local.get $mean))))
                 (local.set $at (i32.shl (i32.add (i32.mul (local.get $c) (local.get $plane))
                   (i32.add (i32.mul (local.get $by) (local.get $lowWidth)) (local.get $bx))) (i32.const 2)))
@@ -99,6 +135,70 @@
             (br $blockCols)))
         (local.set $by (i32.add (local.get $by) (i32.const 1)))
         (br $blockRows))))
+
+  ;; P and Q from the net's heads (net.py, curve_affine): y = LE⁸(low; a) (y ← y + a·y·(1 − y),
+  ;; eight times), gain = y / max(low, 1/255), P = gain·w, Q = gain·(1 − w)·low·255 (code values).
+  ;; $low: 3 planes of $count floats; $heads: a for R, G, B then w (4 planes); $maps: P for R, G, B
+  ;; then Q (6 planes). Four values at a time, the tail one by one.
+  (func (export "curves") (param $low i32) (param $heads i32) (param $maps i32) (param $count i32)
+    (local $c i32) (local $i i32) (local $at i32) (local $plane i32) (local $k i32)
+    (local $l v128) (local $a v128) (local $w v128) (local $y v128) (local $gain v128) (local $one v128)
+    (local $ls f32) (local $as f32) (local $ws f32) (local $ys f32) (local $gs f32)
+    (local.set $plane (i32.shl (local.get $count) (i32.const 2)))
+    (local.set $one (f32x4.splat (f32.const 1)))
+    (block $channelsDone
+      (loop $channels
+        (br_if $channelsDone (i32.ge_u (local.get $c) (i32.const 3)))
+        (local.set $i (i32.const 0))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $count)))
+            (local.set $at (i32.add (i32.mul (local.get $c) (local.get $plane)) (i32.shl (local.get $i) (i32.const 2))))
+            (local.set $l (v128.load align=4 (i32.add (local.get $low) (local.get $at))))
+            (local.set $a (v128.load align=4 (i32.add (local.get $heads) (local.get $at))))
+            (local.set $w (v128.load align=4 (i32.add (local.get $heads)
+              (i32.add (i32.mul (i32.const 3) (local.get $plane)) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $y (local.get $l))
+            (local.set $k (i32.const 0))
+            (block $iterated
+              (loop $iterate
+                (br_if $iterated (i32.ge_u (local.get $k) (i32.const 8)))
+                (local.set $y (f32x4.add (local.get $y)
+                  (f32x4.mul (f32x4.mul (local.get $a) (local.get $y)) (f32x4.sub (local.get $one) (local.get $y)))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $iterate)))
+            (local.set $gain (f32x4.div (local.get $y) (f32x4.max (local.get $l) (f32x4.splat (f32.const 0.003921568859368563)))))
+            (v128.store align=4 (i32.add (local.get $maps) (local.get $at)) (f32x4.mul (local.get $gain) (local.get $w)))
+            (v128.store align=4 (i32.add (local.get $maps) (i32.add (i32.mul (i32.const 3) (local.get $plane)) (local.get $at)))
+              (f32x4.mul (f32x4.mul (f32x4.mul (local.get $gain) (f32x4.sub (local.get $one) (local.get $w))) (local.get $l))
+                (f32x4.splat (f32.const 255))))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $vectors)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.ge_u (local.get $i) (local.get $count)))
+            (local.set $at (i32.add (i32.mul (local.get $c) (local.get $plane)) (i32.shl (local.get $i) (i32.const 2))))
+            (local.set $ls (f32.load (i32.add (local.get $low) (local.get $at))))
+            (local.set $as (f32.load (i32.add (local.get $heads) (local.get $at))))
+            (local.set $ws (f32.load (i32.add (local.get $heads)
+              (i32.add (i32.mul (i32.const 3) (local.get $plane)) (i32.shl (local.get $i) (i32.const 2))))))
+            (local.set $ys (local.get $ls))
+            (local.set $k (i32.const 0))
+            (block $iteratedTail
+              (loop $iterateTail
+                (br_if $iteratedTail (i32.ge_u (local.get $k) (i32.const 8)))
+                (local.set $ys (f32.add (local.get $ys)
+                  (f32.mul (f32.mul (local.get $as) (local.get $ys)) (f32.sub (f32.const 1) (local.get $ys)))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $iterateTail)))
+            (local.set $gs (f32.div (local.get $ys) (f32.max (local.get $ls) (f32.const 0.003921568859368563))))
+            (f32.store (i32.add (local.get $maps) (local.get $at)) (f32.mul (local.get $gs) (local.get $ws)))
+            (f32.store (i32.add (local.get $maps) (i32.add (i32.mul (i32.const 3) (local.get $plane)) (local.get $at)))
+              (f32.mul (f32.mul (f32.mul (local.get $gs) (f32.sub (f32.const 1) (local.get $ws))) (local.get $ls)) (f32.const 255)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $tail)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $channels))))
 
   ;; The horizontal half of the bilinear upsampling of P and Q (maps: 6 planes of
   ;; lowHeight×lowWidth, P r,g,b then Q r,g,b), for low-resolution rows $from..$to: each becomes
@@ -147,13 +247,15 @@
 
   ;; out = up(P)·x + up(Q) for output rows $from..$to, rounded and clamped to bytes: the vertical
   ;; half of the upsampling between the two widened rows each output row lies between ($rowFrom,
-  ;; $rowTo: i32 low-resolution rows, $rowWeight: f32), four values at a time.
+  ;; $rowTo: i32 low-resolution rows, $rowWeight: f32).
   (func (export "slice")
     (param $rgb i32) (param $out i32) (param $width i32) (param $p i32) (param $q i32)
     (param $rowFrom i32) (param $rowTo i32) (param $rowWeight i32) (param $from i32) (param $to i32)
     (local $n i32) (local $y i32) (local $i i32) (local $line i32) (local $a i32) (local $b i32)
     (local $f v128) (local $half v128) (local $top v128) (local $gain v128) (local $offset v128) (local $x v128) (local $at i32)
     (local $fs f32) (local $value f32)
+    (local $pa i32) (local $pb i32) (local $qa i32) (local $qb i32) (local $w0 v128) (local $w1 v128)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128)
     (local.set $half (f32x4.splat (f32.const 0.5)))
     (local.set $n (i32.mul (local.get $width) (i32.const 3)))
     (local.set $y (local.get $from))
@@ -166,6 +268,46 @@
         (local.set $fs (f32.load (i32.add (local.get $rowWeight) (i32.shl (local.get $y) (i32.const 2)))))
         (local.set $f (f32x4.splat (local.get $fs)))
         (local.set $i (i32.const 0))
+        ;; Sixteen values an iteration (one load and one store of bytes), then four, then one.
+        (block $wideDone
+          (loop $wide
+            (br_if $wideDone (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $n)))
+            (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+            (local.set $pa (i32.add (local.get $p) (i32.add (local.get $a) (local.get $at))))
+            (local.set $pb (i32.add (local.get $p) (i32.add (local.get $b) (local.get $at))))
+            (local.set $qa (i32.add (local.get $q) (i32.add (local.get $a) (local.get $at))))
+            (local.set $qb (i32.add (local.get $q) (i32.add (local.get $b) (local.get $at))))
+            (local.set $x (v128.load align=1 (i32.add (local.get $rgb) (i32.add (local.get $line) (local.get $i)))))
+            (local.set $w0 (i16x8.extend_low_i8x16_u (local.get $x)))
+            (local.set $w1 (i16x8.extend_high_i8x16_u (local.get $x)))
+            (local.set $top (v128.load align=4 (local.get $pa)))
+            (local.set $gain (f32x4.add (local.get $top) (f32x4.mul (f32x4.sub (v128.load align=4 (local.get $pb)) (local.get $top)) (local.get $f))))
+            (local.set $top (v128.load align=4 (local.get $qa)))
+            (local.set $offset (f32x4.add (local.get $top) (f32x4.mul (f32x4.sub (v128.load align=4 (local.get $qb)) (local.get $top)) (local.get $f))))
+            (local.set $v0 (i32x4.trunc_sat_f32x4_s (f32x4.add (f32x4.add (f32x4.mul (local.get $gain)
+              (f32x4.convert_i32x4_u (i32x4.extend_low_i16x8_u (local.get $w0)))) (local.get $offset)) (local.get $half))))
+            (local.set $top (v128.load offset=16 align=4 (local.get $pa)))
+            (local.set $gain (f32x4.add (local.get $top) (f32x4.mul (f32x4.sub (v128.load offset=16 align=4 (local.get $pb)) (local.get $top)) (local.get $f))))
+            (local.set $top (v128.load offset=16 align=4 (local.get $qa)))
+            (local.set $offset (f32x4.add (local.get $top) (f32x4.mul (f32x4.sub (v128.load offset=16 align=4 (local.get $qb)) (local.get $top)) (local.get $f))))
+            (local.set $v1 (i32x4.trunc_sat_f32x4_s (f32x4.add (f32x4.add (f32x4.mul (local.get $gain)
+              (f32x4.convert_i32x4_u (i32x4.extend_high_i16x8_u (local.get $w0)))) (local.get $offset)) (local.get $half))))
+            (local.set $top (v128.load offset=32 align=4 (local.get $pa)))
+            (local.set $gain (f32x4.add (local.get $top) (f32x4.mul (f32x4.sub (v128.load offset=32 align=4 (local.get $pb)) (local.get $top)) (local.get $f))))
+            (local.set $top (v128.load offset=32 align=4 (local.get $qa)))
+            (local.set $offset (f32x4.add (local.get $top) (f32x4.mul (f32x4.sub (v128.load offset=32 align=4 (local.get $qb)) (local.get $top)) (local.get $f))))
+            (local.set $v2 (i32x4.trunc_sat_f32x4_s (f32x4.add (f32x4.add (f32x4.mul (local.get $gain)
+              (f32x4.convert_i32x4_u (i32x4.extend_low_i16x8_u (local.get $w1)))) (local.get $offset)) (local.get $half))))
+            (local.set $top (v128.load offset=48 align=4 (local.get $pa)))
+            (local.set $gain (f32x4.add (local.get $top) (f32x4.mul (f32x4.sub (v128.load offset=48 align=4 (local.get $pb)) (local.get $top)) (local.get $f))))
+            (local.set $top (v128.load offset=48 align=4 (local.get $qa)))
+            (local.set $offset (f32x4.add (local.get $top) (f32x4.mul (f32x4.sub (v128.load offset=48 align=4 (local.get $qb)) (local.get $top)) (local.get $f))))
+            (local.set $v3 (i32x4.trunc_sat_f32x4_s (f32x4.add (f32x4.add (f32x4.mul (local.get $gain)
+              (f32x4.convert_i32x4_u (i32x4.extend_high_i16x8_u (local.get $w1)))) (local.get $offset)) (local.get $half))))
+            (v128.store align=1 (i32.add (local.get $out) (i32.add (local.get $line) (local.get $i)))
+              (i8x16.narrow_i16x8_u (i16x8.narrow_i32x4_s (local.get $v0) (local.get $v1)) (i16x8.narrow_i32x4_s (local.get $v2) (local.get $v3))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $wide)))
         (block $vectorsDone
           (loop $vectors
             (br_if $vectorsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $n)))

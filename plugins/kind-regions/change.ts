@@ -51,7 +51,13 @@ function blockMeans(a: Float32Array, b: Float32Array, width: number, height: num
       const y1 = Math.min(height, (j + 1) * block);
       for (let y = j * block; y < y1; y++) {
         const row = c * plane + y * width;
-        for (let x = 0; x < width; x++) sums[(x / block) | 0] += a[row + x] - b[row + x];
+        // One block's columns at a time: no division per pixel (4 ms a 320×180 frame before, #18).
+        for (let i = 0, x = 0; i < bx; i++) {
+          const x1 = Math.min(width, x + block);
+          let sum = 0;
+          for (; x < x1; x++) sum += a[row + x] - b[row + x];
+          sums[i] += sum;
+        }
       }
       for (let i = 0; i < bx; i++) out[c][j * bx + i] = sums[i] / ((y1 - j * block) * (Math.min(width, (i + 1) * block) - i * block));
     }
@@ -111,7 +117,25 @@ export function changeMap(now: Float32Array, then: Float32Array, previous: Float
   return { cols, rows, changed, share: count / changed.length, noise, drift };
 }
 
+/** The upper median (the element at n/2 in sorted order), by quickselect on a copy: no full sort. */
 function median(values: Float32Array): number {
-  const sorted = Float32Array.from(values).sort();
-  return sorted.length ? sorted[sorted.length >> 1] : 0;
+  const a = Float32Array.from(values);
+  const k = a.length >> 1;
+  let lo = 0, hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i]; a[i] = a[j]; a[j] = t;
+        i++; j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a.length ? a[k] : 0;
 }

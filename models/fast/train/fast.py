@@ -1,8 +1,8 @@
 """kind-fast: a real-time low-light backbone (curve estimation at reduced resolution).
 
     /usr/bin/python3 fast.py train --minutes 40 --resume
-    /usr/bin/python3 fast.py export            # runs/latest.pt -> ../weights/kind-fast.onnx + kind-fast-maps.onnx
-    /usr/bin/python3 fast.py export-maps       # ../weights/kind-fast.onnx -> kind-fast-maps.onnx (same weights)
+    /usr/bin/python3 fast.py export            # runs/latest.pt -> ../weights/kind-fast.onnx + kind-fast-heads.onnx
+    /usr/bin/python3 fast.py export-heads      # ../weights/kind-fast.onnx -> kind-fast-heads.onnx (same weights)
 
 Design (why, in numbers: models/fast/MODEL_CARD.md). A full-resolution network cannot reach
 25 fps at 1280x720 on two cores, so everything learned runs at 1/4 resolution:
@@ -32,7 +32,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', '..'))
 sys.path.insert(1, os.path.join(HERE, '..', '..', 'kind', 'train'))  # degrade.py and its pairs
-from net import CONTEXT, FastCurve, LowResMaps, Uint8Io, count  # noqa: E402
+from net import CONTEXT, FastCurve, LowResHeads, Uint8Io, count  # noqa: E402
 from pairs import Pairs, night_val  # noqa: E402
 from trainlib.data import load_images, to_tensor  # noqa: E402
 from trainlib.harness import Harness, add_arguments  # noqa: E402
@@ -127,7 +127,7 @@ def export(args):
         }}},
     }
     write_manifest(manifest)
-    export_maps(net, ck['step'], ck['minutes'])
+    export_heads(net, ck['step'], ck['minutes'])
     print(f'exported {path} ({os.path.getsize(path)} bytes, step {ck["step"]}) {m}')
 
 
@@ -138,28 +138,34 @@ def write_manifest(manifest):
     os.replace(os.path.join(WEIGHTS, 'manifest.json.tmp'), os.path.join(WEIGHTS, 'manifest.json'))
 
 
-def export_maps(net, steps, minutes):
-    """The low-resolution half of the same net (LowResMaps) for plugins/fast-enhance, which pools
-    and slices the frame itself; added to the manifest as kind-fast's `maps` network."""
-    path = os.path.join(WEIGHTS, 'kind-fast-maps.onnx')
+def export_heads(net, steps, minutes):
+    """The learned low-resolution part of the same net (LowResHeads) for plugins/fast-enhance, which
+    pools, applies the curves and slices the frame itself; in the manifest as kind-fast's `heads`
+    network (it replaced `maps`, which gave P and Q: the runtime spent a third of its time on the
+    eight elementwise curve iterations)."""
+    path = os.path.join(WEIGHTS, 'kind-fast-heads.onnx')
     h, w = 23, 40
     args = (torch.rand(1, 3, h, w), torch.rand(1, 3, h, w) * 0.1, torch.zeros(1, CONTEXT, 1, 1), torch.ones(1))
-    export_fp16(LowResMaps(net).eval(), args, path + '.tmp', ['low', 'spread', 'context', 'mix'], ['maps', 'used'],
-                {'low': {2: 'h', 3: 'w'}, 'spread': {2: 'h', 3: 'w'}, 'maps': {2: 'h', 3: 'w'}},
+    export_fp16(LowResHeads(net).eval(), args, path + '.tmp', ['low', 'spread', 'context', 'mix'], ['heads', 'used'],
+                {'low': {2: 'h', 3: 'w'}, 'spread': {2: 'h', 3: 'w'}, 'heads': {2: 'h', 3: 'w'}},
                 'kind-pipe models/fast/train/fast.py')
     os.replace(path + '.tmp', path)
     with open(os.path.join(WEIGHTS, 'manifest.json')) as f:
         manifest = json.load(f)
     image = manifest['models']['kind-fast']['image']
-    manifest['models']['kind-fast']['maps'] = {
-        'file': 'kind-fast-maps.onnx', 'role': 'maps', 'params': count(net),
-        'description': "kind-fast's low-resolution half: P and Q (out = up(P)·x + up(Q)) from the 4×4 block "
-                       'means and standard deviations, with the image-wide context smoothed over frames (fast.enhance)',
+    manifest['models']['kind-fast'].pop('maps', None)
+    old = os.path.join(WEIGHTS, 'kind-fast-maps.onnx')
+    if os.path.exists(old):
+        os.remove(old)
+    manifest['models']['kind-fast']['heads'] = {
+        'file': 'kind-fast-heads.onnx', 'role': 'heads', 'params': count(net),
+        'description': "kind-fast's learned low-resolution part: curve strength a and detail weight w from the 4×4 "
+                       'block means and standard deviations, with the image-wide context smoothed over frames (fast.enhance)',
         'inputs': [{'name': 'low', 'dtype': 'float32', 'shape': [1, 3, 'h', 'w']},
                    {'name': 'spread', 'dtype': 'float32', 'shape': [1, 3, 'h', 'w']},
                    {'name': 'context', 'dtype': 'float32', 'shape': [1, CONTEXT, 1, 1]},
                    {'name': 'mix', 'dtype': 'float32', 'shape': [1]}],
-        'outputs': [{'name': 'maps', 'dtype': 'float32', 'shape': [1, 6, 'h', 'w']},
+        'outputs': [{'name': 'heads', 'dtype': 'float32', 'shape': [1, 4, 'h', 'w']},
                     {'name': 'used', 'dtype': 'float32', 'shape': [1, CONTEXT, 1, 1]}],
         'trained': True, 'steps': steps, 'minutes': round(minutes, 1),
         'source': image['file'], 'data': image['data'],
@@ -170,17 +176,17 @@ def export_maps(net, steps, minutes):
     print(f'exported {path} ({os.path.getsize(path)} bytes)')
 
 
-def export_maps_from_shipped(args):
+def export_heads_from_shipped(args):
     with open(os.path.join(WEIGHTS, 'manifest.json')) as f:
         image = json.load(f)['models']['kind-fast']['image']
     net = FastCurve()
     load_onnx_into(Uint8Io(net), os.path.join(WEIGHTS, image['file']))
-    export_maps(net.eval(), image['steps'], image['minutes'])
+    export_heads(net.eval(), image['steps'], image['minutes'])
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('command', choices=['train', 'export', 'export-maps', 'params'])
+    ap.add_argument('command', choices=['train', 'export', 'export-heads', 'params'])
     add_arguments(ap, minutes=40, ckpt_every=4.0, threads=1)
     ap.add_argument('--batch', type=int, default=8)
     ap.add_argument('--patch', type=int, default=192)
@@ -189,8 +195,8 @@ def main():
     if args.command == 'params':
         print(count(FastCurve()))
         return 0
-    if args.command == 'export-maps':
-        return export_maps_from_shipped(args)
+    if args.command == 'export-heads':
+        return export_heads_from_shipped(args)
     return train(args) if args.command == 'train' else export(args)
 
 
