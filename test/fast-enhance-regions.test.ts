@@ -35,9 +35,9 @@ const inSquare = (f: number, x: number, y: number) => x >= squareX(f) && x < squ
 /** The dark textured scene, the square at 200, Gaussian noise σ 3 (seeded). */
 const scene = (f: number, state: { s: number }) => squareScene({ width, height, inSquare, square: 200, base: 14, slope: 1 / 32, checker: 8, sigma: 3 }, f, state);
 
-async function run(refresh: number): Promise<{ out: Uint8Array[]; messages: string[] }> {
+async function run(refresh: number, still = 0): Promise<{ out: Uint8Array[]; messages: string[] }> {
   const messages: string[] = [];
-  const enhance = await stage({ model: 'kind-fast', smoothing: 0.9, refresh, threads: 1 }, messages);
+  const enhance = await stage({ model: 'kind-fast', smoothing: 0.9, refresh, still, threads: 1 }, messages);
   const state = { s: 777 };
   const out: Uint8Array[] = [];
   for (let f = 0; f < frames; f++) {
@@ -86,4 +86,28 @@ test('issue #18: fast.enhance with refresh 8 should hold the still background st
   };
   const steady = change(held.out), moving = change(every.out);
   t.true(steady < moving, `background change frame to frame: ${steady.toFixed(2)} held vs ${moving.toFixed(2)} every frame`);
+});
+
+test('issue #18: fast.enhance with still 0.75 should average the still background over frames and leave no trail behind the moving square', async (t) => {
+  const plain = await run(1);
+  const still = await run(1, 0.75);
+  const change = (out: Uint8Array[]) => {
+    let sum = 0;
+    for (let f = 4; f < frames; f++) sum += meanDifference(out[f], out[f - 1], 0, 300, width, height);
+    return sum / (frames - 4);
+  };
+  const calm = change(still.out), noisy = change(plain.out);
+  t.true(calm < 0.7 * noisy, `background change frame to frame: ${calm.toFixed(2)} averaged vs ${noisy.toFixed(2)} (want under 0.7×)`);
+  const mean = (out: Uint8Array, x0: number, x1: number) => {
+    let sum = 0;
+    for (let y = top; y < top + size; y++) for (let x = x0; x < x1; x++) sum += out[(y * width + x) * 3];
+    return sum / (size * (x1 - x0));
+  };
+  for (let f = 3; f < frames; f++) {
+    // What the square just left (it was there 1 and 2 frames ago): a trail would hold its brightness there.
+    const left = mean(still.out[f], squareX(f - 2), squareX(f)) - mean(plain.out[f], squareX(f - 2), squareX(f));
+    t.true(Math.abs(left) < 2, `frame ${f}: where the square just was, the averaged output is ${left.toFixed(2)} code values brighter on average than the unaveraged one`);
+    const now = mean(still.out[f], squareX(f), squareX(f) + size) - mean(plain.out[f], squareX(f), squareX(f) + size);
+    t.true(Math.abs(now) < 2, `frame ${f}: where the square is, the averaged output differs by ${now.toFixed(2)} code values on average`);
+  }
 });

@@ -39,8 +39,9 @@ import { defineStage } from '../../core/stage/plugin.js';
 import { finiteOutputs } from '../kind/network.js';
 import { changeMap } from '../kind-regions/change.js';
 import { blend, crop, paste } from '../kind-regions/planes.js';
-import { changedRects, window, type Rect } from '../kind-regions/rects.js';
+import { changedRects, dilate, window, type Rect } from '../kind-regions/rects.js';
 import { FastKernels } from './kernels.js';
+import { stillMask } from './still-mask.js';
 
 const NETWORK = 'heads';
 /** The net's receptive field, in low-resolution pixels (net.py: 3×3 stem, dilations 1, 2, 4, 1, 3×3 head). */
@@ -51,6 +52,9 @@ const TILE = 16;
 const BAND = 4;
 /** kind.regions' change-test constants: block score over 6× the noise level, never under 0.006. */
 const CHANGE = { tile: TILE, sensitivity: 6, floor: 0.006 };
+/** The temporal average's tiles, in low-resolution pixels (16 px), and its change test: over 4× the noise, never under 1 code value. */
+const STILL_TILE = 4;
+const STILL = { sensitivity: 4, floor: 1 / 255 };
 /** Re-run the whole frame when over this share of the tiles changed, or the picture drifted this much (0..1). */
 const GLOBAL_SHARE = 0.5;
 const GLOBAL_DRIFT = 0.008;
@@ -64,6 +68,7 @@ export const fastEnhance = defineStage({
   options: {
     model: { type: 'string', description: "registry id of a model with a 'heads' network (kind-pipe models)", default: 'kind-fast' },
     smoothing: { type: 'number', description: "weight of the past in the running average of the image-wide context (exposure, colour cast), per frame; 0: each frame on its own", default: 0.9, min: 0, max: 0.99 },
+    still: { type: 'number', description: "weight of the past in a running average of the input where the picture did not change (a fixed camera's temporal denoising, per 16-px tile; what moves restarts it); 0: off", default: 0, min: 0, max: 0.95 },
     refresh: { type: 'integer', description: 'run the net on the whole frame every this many frames, and in between only where the picture changed (a fixed camera); 1: every frame whole', default: 1, min: 1, max: 1000 },
     ...runtimeOptionSchema,
   },
@@ -93,6 +98,8 @@ export const fastEnhance = defineStage({
     /** The block means the maps of each low-resolution pixel were computed from, and the last frame's. */
     let seen = new Float32Array(0);
     let previous = new Float32Array(0);
+    /** The block means each tile's running average (`still`) restarted from. */
+    let stillSeen = new Float32Array(0);
     let context = new Float32Array(0);
     /** Frames since the context was last updated (a whole-frame run); 0 before the first. */
     let sinceContext = 0;
@@ -105,6 +112,7 @@ export const fastEnhance = defineStage({
         kernels = new FastKernels(width, height);
         seen = new Float32Array(kernels.low.length);
         previous = new Float32Array(kernels.low.length);
+        stillSeen = new Float32Array(kernels.low.length);
         sinceContext = 0;
       }
       return kernels;
@@ -147,6 +155,31 @@ export const fastEnhance = defineStage({
       return area > WHOLE_AREA * k.lowWidth * k.lowHeight ? null : parts;
     }
 
+    /**
+     * The still parts of the frame averaged over time (o.still), per 16-px tile (still-mask.ts):
+     * a tile whose block means moved beyond the noise since its average restarted restarts from
+     * this frame; a whole-picture change restarts all of them.
+     */
+    function average(k: FastKernels): void {
+      const cols = Math.ceil(k.lowWidth / STILL_TILE), rows = Math.ceil(k.lowHeight / STILL_TILE);
+      let moved: Uint8Array = new Uint8Array(cols * rows).fill(1);
+      if (sinceContext > 0) {
+        const map = stillMask(k.low, stillSeen, previous, k.lowWidth, k.lowHeight, STILL_TILE, STILL.sensitivity, STILL.floor);
+        moved = map.moved;
+      }
+      // The moved tiles' block means become what their averages restarted from.
+      const plane = k.lowWidth * k.lowHeight;
+      for (let y = 0; y < k.lowHeight; y++) {
+        const tiles = ((y / STILL_TILE) | 0) * cols;
+        for (let tx = 0; tx < cols; tx++) {
+          if (!moved[tiles + tx]) continue;
+          const from = y * k.lowWidth + tx * STILL_TILE, to = Math.min((y + 1) * k.lowWidth, from + STILL_TILE);
+          for (let c = 0; c < 3; c++) for (let i = c * plane + from; i < c * plane + to; i++) stillSeen[i] = k.low[i];
+        }
+      }
+      k.stillAverage(moved, STILL_TILE * k.down, cols, o.still);
+    }
+
     return {
       async start(caps) {
         session = finiteOutputs(await ctx.get<ModelRegistry>(ModelRegistry).open(o.model, NETWORK, {
@@ -162,6 +195,7 @@ export const fastEnhance = defineStage({
         const bytes = asBytes(frame, 'fast.enhance');
         const k = size(frame.width, frame.height);
         k.measure(bytes);
+        if (o.still > 0) average(k);
         const parts = changed(k, frame.index);
         const whole: Rect = { x: 0, y: 0, width: k.lowWidth, height: k.lowHeight };
         if (parts === null) {

@@ -200,6 +200,82 @@
         (local.set $c (i32.add (local.get $c) (i32.const 1)))
         (br $channels))))
 
+  ;; Temporal averaging of the still parts of a fixed camera's frame, in place: where the tile of
+  ;; $mask (one byte per tile of $tile×$tile pixels, $cols a row) is 0, the running average at
+  ;; $average (u16, 8.8 fixed point, one per byte of the frame) moves towards the frame by
+  ;; $step/256 and the frame's byte becomes the average, rounded; where it is 1 (something
+  ;; changed there) the average restarts from the frame, which is left as it is.
+  (func (export "stillAverage")
+    (param $rgb i32) (param $average i32) (param $width i32) (param $height i32)
+    (param $mask i32) (param $tile i32) (param $cols i32) (param $step i32)
+    (local $n i32) (local $y i32) (local $tx i32) (local $i i32) (local $end i32) (local $line i32)
+    (local $changed i32) (local $x v128) (local $lo v128) (local $hi v128) (local $k v128) (local $round v128)
+    (local $a0 v128) (local $a1 v128) (local $xs i32) (local $as i32) (local $at i32)
+    (local.set $n (i32.mul (local.get $width) (i32.const 3)))
+    (local.set $k (i32x4.splat (local.get $step)))
+    (local.set $round (i16x8.splat (i32.const 128)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $y) (local.get $height)))
+        (local.set $line (i32.mul (local.get $y) (local.get $n)))
+        (local.set $tx (i32.const 0))
+        (block $tilesDone
+          (loop $tiles
+            (local.set $i (i32.mul (i32.mul (local.get $tx) (local.get $tile)) (i32.const 3)))
+            (br_if $tilesDone (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $end (select (local.get $n) (i32.add (local.get $i) (i32.mul (local.get $tile) (i32.const 3)))
+              (i32.gt_u (i32.add (local.get $i) (i32.mul (local.get $tile) (i32.const 3))) (local.get $n))))
+            (local.set $changed (i32.load8_u (i32.add (local.get $mask)
+              (i32.add (i32.mul (i32.div_u (local.get $y) (local.get $tile)) (local.get $cols)) (local.get $tx)))))
+            (block $vectorsDone
+              (loop $vectors
+                (br_if $vectorsDone (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
+                (local.set $at (i32.add (local.get $line) (local.get $i)))
+                (local.set $x (v128.load align=1 (i32.add (local.get $rgb) (local.get $at))))
+                (local.set $lo (i16x8.shl (i16x8.extend_low_i8x16_u (local.get $x)) (i32.const 8)))
+                (local.set $hi (i16x8.shl (i16x8.extend_high_i8x16_u (local.get $x)) (i32.const 8)))
+                (if (i32.eqz (local.get $changed))
+                  (then
+                    (local.set $a0 (v128.load align=2 (i32.add (local.get $average) (i32.shl (local.get $at) (i32.const 1)))))
+                    (local.set $a1 (v128.load offset=16 align=2 (i32.add (local.get $average) (i32.shl (local.get $at) (i32.const 1)))))
+                    (local.set $lo (call $toward (local.get $a0) (local.get $lo) (local.get $k)))
+                    (local.set $hi (call $toward (local.get $a1) (local.get $hi) (local.get $k)))
+                    (v128.store align=1 (i32.add (local.get $rgb) (local.get $at))
+                      (i8x16.narrow_i16x8_u
+                        (i16x8.shr_u (i16x8.add_sat_u (local.get $lo) (local.get $round)) (i32.const 8))
+                        (i16x8.shr_u (i16x8.add_sat_u (local.get $hi) (local.get $round)) (i32.const 8))))))
+                (v128.store align=2 (i32.add (local.get $average) (i32.shl (local.get $at) (i32.const 1))) (local.get $lo))
+                (v128.store offset=16 align=2 (i32.add (local.get $average) (i32.shl (local.get $at) (i32.const 1))) (local.get $hi))
+                (local.set $i (i32.add (local.get $i) (i32.const 16)))
+                (br $vectors)))
+            (block $tailDone
+              (loop $tail
+                (br_if $tailDone (i32.ge_u (local.get $i) (local.get $end)))
+                (local.set $at (i32.add (local.get $line) (local.get $i)))
+                (local.set $xs (i32.shl (i32.load8_u (i32.add (local.get $rgb) (local.get $at))) (i32.const 8)))
+                (if (i32.eqz (local.get $changed))
+                  (then
+                    (local.set $as (i32.load16_u (i32.add (local.get $average) (i32.shl (local.get $at) (i32.const 1)))))
+                    (local.set $xs (i32.add (local.get $as)
+                      (i32.shr_s (i32.mul (i32.sub (local.get $xs) (local.get $as)) (local.get $step)) (i32.const 8))))
+                    (i32.store8 (i32.add (local.get $rgb) (local.get $at)) (i32.shr_u (i32.add (local.get $xs) (i32.const 128)) (i32.const 8)))))
+                (i32.store16 (i32.add (local.get $average) (i32.shl (local.get $at) (i32.const 1))) (local.get $xs))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $tail)))
+            (local.set $tx (i32.add (local.get $tx) (i32.const 1)))
+            (br $tiles)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $rows))))
+
+  ;; Eight u16 averages moved toward eight u16 targets by k/256: a + ((t − a)·k >> 8), in i32 lanes.
+  (func $toward (param $a v128) (param $t v128) (param $k v128) (result v128)
+    (local $a0 v128) (local $a1 v128)
+    (local.set $a0 (i32x4.extend_low_i16x8_u (local.get $a)))
+    (local.set $a1 (i32x4.extend_high_i16x8_u (local.get $a)))
+    (i16x8.narrow_i32x4_u
+      (i32x4.add (local.get $a0) (i32x4.shr_s (i32x4.mul (i32x4.sub (i32x4.extend_low_i16x8_u (local.get $t)) (local.get $a0)) (local.get $k)) (i32.const 8)))
+      (i32x4.add (local.get $a1) (i32x4.shr_s (i32x4.mul (i32x4.sub (i32x4.extend_high_i16x8_u (local.get $t)) (local.get $a1)) (local.get $k)) (i32.const 8)))))
+
   ;; The horizontal half of the bilinear upsampling of P and Q (maps: 6 planes of
   ;; lowHeight×lowWidth, P r,g,b then Q r,g,b), for low-resolution rows $from..$to: each becomes
   ;; a full-width row of P and one of Q, interleaved like the pixels (r,g,b per column), at

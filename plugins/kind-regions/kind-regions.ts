@@ -32,7 +32,7 @@ import { defineStage } from '../../core/stage/plugin.js';
 import { checkModel, networkOptions, openNetwork } from '../kind/network.js';
 import { changeMap } from './change.js';
 import { blend, crop, paste } from './planes.js';
-import { changedRects, pieces, window, type Rect } from './rects.js';
+import { changedRects, dilate, pieces, window, type Rect } from './rects.js';
 
 /** The Restoration U-Net pools 4 times: windows start on its 16-pixel grid. */
 const align = 16;
@@ -195,18 +195,3 @@ export const kindRegions = defineStage({
     };
   },
 });
-
-/** The tiles set in `map` and their 8 neighbours. */
-function dilate(map: Uint8Array, cols: number, rows: number): Uint8Array {
-  const out = new Uint8Array(map.length);
-  for (let y = 0; y < rows; y++) {
-    for (let x = 0; x < cols; x++) {
-      if (!map[y * cols + x]) continue;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-        const nx = x + dx, ny = y + dy;
-        if (nx >= 0 && ny >= 0 && nx < cols && ny < rows) out[ny * cols + nx] = 1;
-      }
-    }
-  }
-  return out;
-}

@@ -92,3 +92,18 @@ export function window(core: Rect, margin: number, align: number, width: number,
   const y1 = Math.min(height, core.y + core.height + margin);
   return { x, y, width: x1 - x, height: y1 - y };
 }
+
+/** The tiles set in `map` and their 8 neighbours. */
+export function dilate(map: Uint8Array, cols: number, rows: number): Uint8Array {
+  const out = new Uint8Array(map.length);
+  for (let y = 0; y < rows; y++) {
+    for (let x = 0; x < cols; x++) {
+      if (!map[y * cols + x]) continue;
+      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+        const nx = x + dx, ny = y + dy;
+        if (nx >= 0 && ny >= 0 && nx < cols && ny < rows) out[ny * cols + nx] = 1;
+      }
+    }
+  }
+  return out;
+}
