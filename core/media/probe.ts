@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { KindPipeError } from '../errors.js';
-import { ffmpegFile, ffprobePath } from './tool.js';
+import { ffmpegFile, ffprobePath, notInstalled } from './tool.js';
 
 const run = promisify(execFile);
 
@@ -46,6 +46,7 @@ export async function probeVideo(file: string): Promise<VideoProbe> {
     });
     json = JSON.parse(stdout);
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw notInstalled(ffprobePath);
     const detail = ((error as { stderr?: string }).stderr ?? String(error)).trim().split('\n').pop();
     throw new KindPipeError('input', `${file} is not a readable video: ffprobe says "${detail}". Fix: check the file, or convert it with ffmpeg first`);
   }

@@ -19,7 +19,7 @@ import { KindPipeError } from '../../core/errors.js';
 import { asBytes } from '../../core/frame.js';
 import { countVideoFrames } from '../../core/media/probe.js';
 import { writeAll } from '../../core/media/raw-frames.js';
-import { ffmpegFile, ffmpegPath, requireFfmpeg, startTool, type Tool } from '../../core/media/tool.js';
+import { ffmpegFile, ffmpegPath, startTool, type Tool } from '../../core/media/tool.js';
 import { defineSink } from '../../core/stage/plugin.js';
 
 const containers = ['.mp4', '.mkv', '.mov', '.m4v', '.avi', '.ts'];
@@ -75,7 +75,6 @@ export const sinkFile = defineSink({
 
     return {
       async start(caps: Record<string, Caps>) {
-        requireFfmpeg();
         removeLeftovers(finalPath, ctx.log);
         const video = caps.video;
         const { width, height } = video as { width: number; height: number };
@@ -98,6 +97,7 @@ export const sinkFile = defineSink({
         command = [ffmpegPath, ...args.slice(0, -1), ffmpegFile(finalPath)]; // as written, but under the final name
         encoder = startTool(ffmpegPath, args, 'pipe');
         encoder.child.stdin!.on('error', () => undefined); // reported through the exit code
+        await encoder.spawned; // a missing ffmpeg says so here, not as a failed first write
       },
       async write(inputs) {
         if (received++ < skip) return;
