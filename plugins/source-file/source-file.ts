@@ -51,6 +51,9 @@ export const sourceFile = defineSource({
         // The decoder starts beside the probe, so that its startup overlaps the probe's and the
         // other nodes' (#18); its first frames wait in the pipe until frames() reads them.
         decoder = startTool(ffmpegPath, decoderArgs(path, start, limit));
+        // Node discards a child's unread stdout once the child exits: a 'readable' listener keeps a
+        // short clip's frames, all decoded before frames() reads, until it does.
+        decoder.child.stdout!.on('readable', () => undefined);
         const probe = await probeVideo(path);
         ({ width, height, fps } = probe);
         if (!['progressive', 'unknown'].includes(probe.fieldOrder)) {
