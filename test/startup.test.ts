@@ -1,5 +1,5 @@
-// What keeps `kind-pipe run` quick to start (#18): one inversify for every module, bundled by the
-// build, and a CLI whose start loads no module that only other commands need.
+// What keeps `kind-pipe run` quick to start (#18): one inversify for every module, bundled with yaml
+// by the build, and a CLI whose start loads no module that only other commands need.
 import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -11,16 +11,18 @@ import { builtinModules } from '../plugins/builtin.js';
 import { requiring } from './requiring.js';
 
 const dist = join(projectRoot, 'dist');
-const bundle = join(dist, 'node_modules', 'inversify');
+const bundles = join(dist, 'node_modules');
 
 test('every built-in ContainerModule comes from the inversify that the container uses', (t) => {
   for (const module of [modelsModule, ...builtinModules]) t.true(module instanceof ContainerModule);
 });
 
-requiring(existsSync(bundle), 'inversify is not bundled', 'npm run build (with esbuild installed: npm ci)')('modules in dist/ import the bundled inversify, of the installed version', (t) => {
-  t.is(fileURLToPath(import.meta.resolve('inversify')), join(bundle, 'index.js'));
+requiring(existsSync(bundles), 'the dependencies are not bundled', 'npm run build (with esbuild installed: npm ci)')('modules in dist/ import the bundled inversify and yaml, of the installed versions', (t) => {
   const version = (folder: string) => JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')).version;
-  t.is(version(bundle), version(join(projectRoot, 'node_modules', 'inversify')), 'a stale bundle: npm run build');
+  for (const name of ['inversify', 'yaml']) {
+    t.is(fileURLToPath(import.meta.resolve(name)), join(bundles, name, 'index.js'));
+    t.is(version(join(bundles, name)), version(join(projectRoot, 'node_modules', name)), `${name}: a stale bundle: npm run build`);
+  }
 });
 
 test('the CLI loads no module, before its command runs, that only other commands or isolated plugins need', (t) => {
