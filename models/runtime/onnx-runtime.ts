@@ -8,8 +8,17 @@ import type { ModelRuntime, ModelSession, RuntimeOptions, TensorData } from '../
  * without a model need not pay, #18).
  */
 export class OnnxRuntime implements ModelRuntime {
+  private library?: Promise<typeof Ort>;
+
+  prepare(): void {
+    if (this.library) return;
+    this.library = import('onnxruntime-node').then((m) => m.default);
+    this.library.catch(() => undefined); // load() reports it
+  }
+
   async load(bytes: Uint8Array, name: string, options: RuntimeOptions): Promise<ModelSession> {
-    const { default: ort } = await import('onnxruntime-node');
+    this.prepare();
+    const ort = await this.library!;
     let session: Ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(bytes, {
