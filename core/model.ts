@@ -34,6 +34,8 @@ export const ModelRuntime = Symbol.for('kind-pipe.ModelRuntime');
 export interface ModelRuntime {
   /** Loads a model from bytes (already checked against the registry's sha256). */
   load(bytes: Uint8Array, name: string, options: RuntimeOptions): Promise<ModelSession>;
+  /** Starts loading the runtime's own code, for a run that will load a model: load() then finds it ready. */
+  prepare?(): void;
 }
 
 export const runtimeOptionSchema = {

@@ -1,11 +1,25 @@
-import ort from 'onnxruntime-node';
+import type Ort from 'onnxruntime-node';
 import { KindPipeError } from '../../core/errors.js';
 import type { ModelRuntime, ModelSession, RuntimeOptions, TensorData } from '../../core/model.js';
 
-/** The onnxruntime-node adapter: CPU execution provider bundled; others when installed. */
+/**
+ * The onnxruntime-node adapter: CPU execution provider bundled; others when installed. The native
+ * library loads with the first model, not with the container (~0.07 s that `--help` and pipelines
+ * without a model need not pay, #18).
+ */
 export class OnnxRuntime implements ModelRuntime {
+  private library?: Promise<typeof Ort>;
+
+  prepare(): void {
+    if (this.library) return;
+    this.library = import('onnxruntime-node').then((m) => m.default);
+    this.library.catch(() => undefined); // load() reports it
+  }
+
   async load(bytes: Uint8Array, name: string, options: RuntimeOptions): Promise<ModelSession> {
-    let session: ort.InferenceSession;
+    this.prepare();
+    const ort = await this.library!;
+    let session: Ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(bytes, {
         intraOpNumThreads: options.threads,
@@ -23,7 +37,7 @@ export class OnnxRuntime implements ModelRuntime {
         { cause: error },
       );
     }
-    return new OnnxSession(session);
+    return new OnnxSession(ort, session);
   }
 }
 
@@ -31,7 +45,10 @@ class OnnxSession implements ModelSession {
   /** Per input: ordinary memory that shared frame data is copied into for the call (see run). */
   private readonly scratch = new Map<string, Float32Array | Uint8Array>();
 
-  constructor(private readonly session: ort.InferenceSession) {}
+  constructor(
+    private readonly ort: typeof Ort,
+    private readonly session: Ort.InferenceSession,
+  ) {}
 
   get inputNames(): readonly string[] {
     return this.session.inputNames;
@@ -42,10 +59,10 @@ class OnnxSession implements ModelSession {
   }
 
   async run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
-    const tensors: Record<string, ort.Tensor> = {};
+    const tensors: Record<string, Ort.Tensor> = {};
     for (const [name, tensor] of Object.entries(feeds)) {
       const data = this.readable(name, tensor.data);
-      tensors[name] = data instanceof Uint8Array ? new ort.Tensor('uint8', data, tensor.dims) : new ort.Tensor('float32', data, tensor.dims);
+      tensors[name] = data instanceof Uint8Array ? new this.ort.Tensor('uint8', data, tensor.dims) : new this.ort.Tensor('float32', data, tensor.dims);
     }
     const results = await this.session.run(tensors);
     const outputs: Record<string, TensorData> = {};

@@ -16,12 +16,8 @@ import { modelDetails } from './model-details.js';
 import { pluginDetails } from './describe.js';
 import { exitCodeFor, exitCodes } from './exit-codes.js';
 import { Reporter, type LogFormat } from './reporter.js';
-import { runEvalCommand } from '../eval/run-eval.js';
-import { runFilterCommand } from '../filter/filter-command.js';
 import { runPipeline } from './run-pipeline.js';
 import { validateGraph } from './validate-graph.js';
-import { writeRunManifests } from '../provenance/run-manifest.js';
-import { loadSigningKey } from '../provenance/signing.js';
 
 const usage = `kind-pipe — low-light enhancement of night CCTV video with KinD
 
@@ -100,8 +96,9 @@ async function main(argv: string[]): Promise<number> {
       if (error.code !== 'EPIPE') throw error;
     });
   }
-  if (argv[0] === 'eval') return runEvalCommand(argv.slice(1)); // eval has its own flags
-  if (argv[0] === 'filter') return runFilterCommand(argv.slice(1)); // stdout is reserved for y4m
+  // Each command imports what only it needs, so that `run` and `--help` start fast (#18).
+  if (argv[0] === 'eval') return (await import('../eval/run-eval.js')).runEvalCommand(argv.slice(1)); // eval has its own flags
+  if (argv[0] === 'filter') return (await import('../filter/filter-command.js')).runFilterCommand(argv.slice(1)); // stdout is reserved for y4m
   if (argv[0] === 'serve') return (await import('../serve/serve-command.js')).runServeCommand(argv.slice(1)); // runs until SIGTERM (docs/gstreamer-protocol.md)
   if (argv[0] === 'plugins') return (await import('../plugin-host/plugins-command.js')).runPluginsCommand(argv.slice(1)); // built-in and discovered (docs/plugins.md)
   if (argv[0] === 'plugin') return (await import('../plugin-host/plugin-command.js')).runPluginCommand(argv.slice(1)); // plugin new NAME (docs/plugins.md)
@@ -170,7 +167,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'run': {
       const file = needFile();
-      const signKey = args.signKey ? loadSigningKey(args.signKey) : undefined; // a bad key fails before any work
+      const signKey = args.signKey ? (await import('../provenance/signing.js')).loadSigningKey(args.signKey) : undefined; // a bad key fails before any work
       if (signKey && !args.manifest) throw new KindPipeError('usage', '--sign-key signs the provenance manifest, which --no-manifest turns off. Fix: drop one of them');
       const spec = loadPipeline(file, args.sets);
       const external = await loadExternalPlugins(spec, plugins(), reporter);
@@ -179,7 +176,7 @@ async function main(argv: string[]): Promise<number> {
         if (args.noClobber) refuseExistingOutputs(graph);
         const startedAt = new Date();
         const result = await runPipeline(graph, file, services, reporter, args.log, external);
-        const manifests = args.manifest ? await writeRunManifests({ graph, spec, services, sets: args.sets, result, startedAt, signKey }) : [];
+        const manifests = args.manifest ? await (await import('../provenance/run-manifest.js')).writeRunManifests({ graph, spec, services, sets: args.sets, result, startedAt, signKey }) : [];
         for (const path of manifests) reporter.event('provenance', { manifest: path, signed: signKey !== undefined });
         if (args.log === 'text') {
           if (manifests.length > 0) process.stderr.write(`provenance: ${manifests.join(', ')}${signKey ? ' (signed)' : ''}\n`);

@@ -65,18 +65,20 @@ function findPackage(name: string, starts: string[]): string | undefined {
 
 /** Folders of installed packages whose package.json has a `kindPipe` field (nearest node_modules). */
 function installedPackages(starts: string[]): string[] {
-  const folders = new Set<string>();
+  const scanned = new Set<string>(); // the pipeline's folder and the current one mostly share theirs
+  const folders: string[] = [];
   for (const start of starts) {
     for (let dir = start; ; dir = dirname(dir)) {
       const modules = join(dir, 'node_modules');
       if (existsSync(modules)) {
-        for (const folder of packageFolders(modules)) if (hasManifest(folder)) folders.add(folder);
+        if (!scanned.has(modules)) for (const folder of packageFolders(modules)) if (hasManifest(folder)) folders.push(folder);
+        scanned.add(modules);
         break;
       }
       if (dirname(dir) === dir) break;
     }
   }
-  return [...folders];
+  return folders;
 }
 
 function packageFolders(modules: string): string[] {
@@ -99,7 +101,8 @@ function safeList(dir: string): string[] {
 
 function hasManifest(folder: string): boolean {
   try {
-    return JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')).kindPipe !== undefined;
+    const text = readFileSync(join(folder, 'package.json'), 'utf8');
+    return text.includes('"kindPipe"') && JSON.parse(text).kindPipe !== undefined; // most packages are not plugins: parse only candidates (#18)
   } catch {
     return false;
   }

@@ -12,7 +12,6 @@ import type { Plugin, Stage, StageContext } from '../../core/stage/plugin.js';
 import { WorkerStage } from '../worker/worker-stage.js';
 import { discoverPlugins } from './discover.js';
 import type { DiscoveredPlugin } from './discovered-plugin.js';
-import { activateInHost } from './activate-in-host.js';
 import { guardProcessExit } from './exit-guard.js';
 import { GuardedStage, guardedPlugin } from './guarded-stage.js';
 
@@ -48,7 +47,7 @@ export async function loadExternalPlugins(spec: GraphSpec, builtins: ReadonlyMap
       continue;
     }
     let activation: Activation;
-    if (m.host === 'isolated') activation = await activateInHost(plugin, log);
+    if (m.host === 'isolated') activation = await (await import('./activate-in-host.js')).activateInHost(plugin, log); // its JSON-RPC modules load only when needed
     else {
       guardProcessExit(plugin.folder, m.name);
       activation = await activatePlugin(m, plugin.folder, () => import(pathToFileURL(plugin.entry).href), prefixedLogger(log, m.name));

@@ -17,9 +17,9 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Caps } from '../../core/caps.js';
 import { KindPipeError } from '../../core/errors.js';
 import { asBytes } from '../../core/frame.js';
-import { countVideoFrames } from '../../core/media/probe.js';
+import { startFrameCounter, type FrameCounter } from '../../core/media/probe.js';
 import { writeAll } from '../../core/media/raw-frames.js';
-import { ffmpegFile, ffmpegPath, requireFfmpeg, startTool, type Tool } from '../../core/media/tool.js';
+import { ffmpegFile, ffmpegPath, startTool, type Tool } from '../../core/media/tool.js';
 import { defineSink } from '../../core/stage/plugin.js';
 
 const containers = ['.mp4', '.mkv', '.mov', '.m4v', '.avi', '.ts'];
@@ -64,6 +64,7 @@ export const sinkFile = defineSink({
     const finalPath = resolve(ctx.options.path);
     const tempPath = join(dirname(finalPath), `.${basename(finalPath, extname(finalPath))}.partial-${process.pid}${extname(finalPath)}`);
     let encoder: Tool | undefined;
+    let counter: FrameCounter | undefined; // checks the finished file (#17), started with the encoder (#18)
     let command: string[] = [];
     const threads = ctx.options.threads || availableParallelism();
     const skip = ctx.options.skip;
@@ -75,7 +76,6 @@ export const sinkFile = defineSink({
 
     return {
       async start(caps: Record<string, Caps>) {
-        requireFfmpeg();
         removeLeftovers(finalPath, ctx.log);
         const video = caps.video;
         const { width, height } = video as { width: number; height: number };
@@ -98,6 +98,8 @@ export const sinkFile = defineSink({
         command = [ffmpegPath, ...args.slice(0, -1), ffmpegFile(finalPath)]; // as written, but under the final name
         encoder = startTool(ffmpegPath, args, 'pipe');
         encoder.child.stdin!.on('error', () => undefined); // reported through the exit code
+        await encoder.spawned; // a missing ffmpeg says so here, not as a failed first write
+        counter = startFrameCounter();
       },
       async write(inputs) {
         if (received++ < skip) return;
@@ -118,7 +120,8 @@ export const sinkFile = defineSink({
         // ffmpeg 5.1 exits 0 after "Error writing trailer … No space left on device": read what it
         // said, and count the frames in the file, before the rename replaces an older output (#17).
         const said = encoder!.stderrTail();
-        const frames = /error writing|no space left|i\/o error/i.test(said) ? -1 : await countVideoFrames(tempPath).catch(() => -1);
+        const frames = /error writing|no space left|i\/o error/i.test(said) ? -1 : await counter!.count(tempPath).catch(() => -1);
+        counter!.dispose();
         if (frames !== written) {
           rmSync(tempPath, { force: true });
           throw failure(frames < 0 ? '(ffmpeg reported a write error)' : `(the file holds ${frames} frames, not ${written})`);
@@ -128,6 +131,7 @@ export const sinkFile = defineSink({
       },
       provenance: () => ({ command, pins: { threads } }),
       async abort() {
+        counter?.dispose();
         if (encoder && encoder.child.exitCode === null) {
           encoder.child.kill('SIGKILL');
           await encoder.exited.catch(() => undefined);

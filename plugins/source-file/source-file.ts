@@ -15,7 +15,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { FrameSet } from '../../core/frame.js';
 import { probeVideo } from '../../core/media/probe.js';
 import { readFrames } from '../../core/media/raw-frames.js';
-import { ffmpegFile, ffmpegPath, requireFfmpeg, startTool, type Tool } from '../../core/media/tool.js';
+import { ffmpegFile, ffmpegPath, startTool, type Tool } from '../../core/media/tool.js';
 import { KindPipeError } from '../../core/errors.js';
 import type { Caps } from '../../core/caps.js';
 import { defineSource } from '../../core/stage/plugin.js';
@@ -48,7 +48,12 @@ export const sourceFile = defineSource({
     let expected: number | undefined;
     return {
       async open(): Promise<Record<string, Caps>> {
-        requireFfmpeg();
+        // The decoder starts beside the probe, so that its startup overlaps the probe's and the
+        // other nodes' (#18); its first frames wait in the pipe until frames() reads them.
+        decoder = startTool(ffmpegPath, decoderArgs(path, start, limit));
+        // Node discards a child's unread stdout once the child exits: a 'readable' listener keeps a
+        // short clip's frames, all decoded before frames() reads, until it does.
+        decoder.child.stdout!.on('readable', () => undefined);
         const probe = await probeVideo(path);
         ({ width, height, fps } = probe);
         if (!['progressive', 'unknown'].includes(probe.fieldOrder)) {
@@ -73,24 +78,19 @@ export const sourceFile = defineSource({
         };
       },
       async *frames(): AsyncGenerator<FrameSet> {
-        const args = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
-        if (start > 0) args.push('-ss', String(start));
-        args.push('-i', ffmpegFile(path), '-map', '0:v:0', '-fps_mode', 'passthrough', '-an', '-sn');
-        if (limit > 0) args.push('-frames:v', String(limit));
-        args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
-        decoder = startTool(ffmpegPath, args);
+        const tool = decoder!; // started by open()
         const frameBytes = width * height * 3;
         let index = 0;
         try {
-          for await (const data of readFrames(decoder.child.stdout!, frameBytes)) {
+          for await (const data of readFrames(tool.child.stdout!, frameBytes)) {
             yield { video: { index, pts: index / fps, width, height, channels: 3, data } };
             index++;
           }
         } catch (error) {
-          throw new KindPipeError('input', `decoding ${path} failed at frame ${index}: ${(error as Error).message}\n    ${decoder.stderrTail()}`);
+          throw new KindPipeError('input', `decoding ${path} failed at frame ${index}: ${(error as Error).message}\n    ${tool.stderrTail()}`);
         }
-        const code = await decoder.exited;
-        if (code !== 0) throw new KindPipeError('input', `ffmpeg could not decode ${path} (exit ${code}) after ${index} frames:\n    ${decoder.stderrTail()}`);
+        const code = await tool.exited;
+        if (code !== 0) throw new KindPipeError('input', `ffmpeg could not decode ${path} (exit ${code}) after ${index} frames:\n    ${tool.stderrTail()}`);
         if (index === 0) throw new KindPipeError('input', `${path} decoded to zero frames. Fix: check that the file has video`);
         // A cut-off file (a recorder that lost power) decodes without an error, just short.
         if (expected !== undefined && index < expected * 0.98 - 1) {
@@ -103,3 +103,12 @@ export const sourceFile = defineSource({
     };
   },
 });
+
+function decoderArgs(path: string, start: number, limit: number): string[] {
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
+  if (start > 0) args.push('-ss', String(start));
+  args.push('-i', ffmpegFile(path), '-map', '0:v:0', '-fps_mode', 'passthrough', '-an', '-sn');
+  if (limit > 0) args.push('-frames:v', String(limit));
+  args.push('-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
+  return args;
+}
