@@ -1,4 +1,5 @@
 import type { FrameSet } from '../frame.js';
+import { releaseFrames } from '../frame-pool.js';
 import type { Source } from '../stage/plugin.js';
 import type { BuiltNode } from './built-graph.js';
 import { throwIfAborted, type TaskContext } from './task-context.js';
@@ -26,8 +27,18 @@ export async function runSource(node: BuiltNode, source: Source, ctx: TaskContex
     }
   };
   const gate = ctx.gate;
-  if (!gate) await read((frames) => ctx.wiring.emit(node, frames));
-  else {
+  // Each consumer holds its own reference once emit returned; the source's own (a pooled frame's,
+  // core/frame-pool.ts) is dropped then. A live source's frames go through the flow gate, which
+  // may drop or route them: live sources hand out ordinary memory.
+  if (!gate) {
+    await read(async (frames) => {
+      try {
+        await ctx.wiring.emit(node, frames);
+      } finally {
+        releaseFrames(frames);
+      }
+    });
+  } else {
     const feed = async () => {
       for (let frames = await gate.take(); frames; frames = await gate.take()) await ctx.wiring.emit(node, frames);
     };

@@ -1,22 +1,23 @@
 import type { Readable, Writable } from 'node:stream';
 
 /**
- * Cuts a byte stream into frames of `frameBytes`, copying into one fresh buffer per frame (no
- * Buffer.concat). Pulling is lazy, so a slow consumer stalls the producer process through the pipe.
+ * Cuts a byte stream into frames of `frameBytes`, copying into one buffer per frame from
+ * `allocate` (fresh memory by default, or a FramePool slab; no Buffer.concat). Pulling is lazy, so
+ * a slow consumer stalls the producer process through the pipe.
  */
-export async function* readFrames(stream: Readable, frameBytes: number): AsyncGenerator<Uint8Array> {
-  let frame = Buffer.allocUnsafe(frameBytes);
+export async function* readFrames(stream: Readable, frameBytes: number, allocate: (bytes: number) => Uint8Array = (bytes) => Buffer.allocUnsafe(bytes)): AsyncGenerator<Uint8Array> {
+  let frame = allocate(frameBytes);
   let filled = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let offset = 0;
     while (offset < chunk.length) {
       const take = Math.min(frameBytes - filled, chunk.length - offset);
-      chunk.copy(frame, filled, offset, offset + take);
+      frame.set(chunk.subarray(offset, offset + take), filled);
       filled += take;
       offset += take;
       if (filled === frameBytes) {
         yield frame;
-        frame = Buffer.allocUnsafe(frameBytes);
+        frame = allocate(frameBytes);
         filled = 0;
       }
     }

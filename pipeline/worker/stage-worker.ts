@@ -12,7 +12,7 @@ import type { Logger } from '../../core/logger.js';
 import { pluginTable } from '../../core/plugin-table.js';
 import type { Stage } from '../../core/stage/plugin.js';
 import { createContainer } from '../container.js';
-import { FramePool } from '../../core/frame-pool.js';
+import { FramePool, isPooled, retainFrame } from '../../core/frame-pool.js';
 import type { FrameSet } from '../../core/frame.js';
 
 // A worker's stdout is the process's stdout, which `filter` reserves for y4m: logs go to stderr.
@@ -35,9 +35,19 @@ const abort = new AbortController();
 let stage: Stage | undefined;
 const pool = new FramePool();
 
-/** Each output on a slab: a fresh one is copied there once; one already shared (an input passed through) stays. */
+/**
+ * Each output on a slab, holding the one reference the host passes on: a fresh one is copied there
+ * once; one already shared (an input passed through) stays, with a reference added for it (the
+ * input's own is the host's, released after this call).
+ */
 function shared(frames: FrameSet): FrameSet {
-  return Object.fromEntries(Object.entries(frames).map(([port, frame]) => [port, { ...frame, data: pool.share(frame.data) }]));
+  return Object.fromEntries(
+    Object.entries(frames).map(([port, frame]) => {
+      if (!isPooled(frame.data)) return [port, { ...frame, data: pool.share(frame.data) }];
+      retainFrame(frame);
+      return [port, frame];
+    }),
+  );
 }
 
 port.on('message', async (request: WorkerRequest) => {
