@@ -37,14 +37,15 @@ const pool = new FramePool();
 
 /**
  * Each output on a slab, holding the one reference the host passes on: a fresh one is copied there
- * once; one already shared (an input passed through) stays, with a reference added for it (the
- * input's own is the host's, released after this call).
+ * once; a slab the stage took from its own pool already holds it; an input passed through gets a
+ * reference added (the input's own is the host's, released after this call).
  */
-function shared(frames: FrameSet): FrameSet {
+function shared(frames: FrameSet, inputs: FrameSet): FrameSet {
+  const held = new Set(Object.values(inputs).map((f) => f.data.buffer));
   return Object.fromEntries(
     Object.entries(frames).map(([port, frame]) => {
       if (!isPooled(frame.data)) return [port, { ...frame, data: pool.share(frame.data) }];
-      retainFrame(frame);
+      if (held.has(frame.data.buffer)) retainFrame(frame);
       return [port, frame];
     }),
   );
@@ -63,7 +64,7 @@ port.on('message', async (request: WorkerRequest) => {
         const t0 = performance.now();
         const frames = await stage.process(request.frames);
         const computeMs = performance.now() - t0;
-        reply({ type: 'done', frames: shared(frames), computeMs });
+        reply({ type: 'done', frames: shared(frames, request.frames), computeMs });
         break;
       }
       case 'dispose':

@@ -24,7 +24,7 @@
  * ```yaml
  * - id: enhance
  *   plugin: fast.enhance
- *   worker: false
+ *   worker: true
  *   inputs: { video: decode }
  *   options: { model: kind-fast, smoothing: 0.9, refresh: 8, threads: 1 }
  * ```
