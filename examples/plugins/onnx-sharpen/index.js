@@ -52,7 +52,10 @@ function sharpen(pluginPath) {
         /** @param {Record<string, any>} inputs */
         async process(inputs) {
           const frame = inputs.video;
-          const image = new ort.Tensor('uint8', frame.data, [1, frame.height, frame.width, 3]);
+          // Frames may live on shared memory (kind-pipe's frame pool); onnxruntime-node accepts
+          // only ordinary ArrayBuffers ('Invalid argument'), so such a frame is copied first.
+          const pixels = frame.data.buffer instanceof SharedArrayBuffer ? Uint8Array.from(frame.data) : frame.data;
+          const image = new ort.Tensor('uint8', pixels, [1, frame.height, frame.width, 3]);
           const { sharpened } = await /** @type {import('onnxruntime-node').InferenceSession} */ (session).run({ image, amount });
           return { video: { ...frame, data: new Uint8Array(/** @type {Uint8Array} */ (sharpened.data)) } };
         },
