@@ -35,9 +35,9 @@ const inSquare = (f: number, x: number, y: number) => x >= squareX(f) && x < squ
 /** The dark textured scene, the square at 200, Gaussian noise σ 3 (seeded). */
 const scene = (f: number, state: { s: number }) => squareScene({ width, height, inSquare, square: 200, base: 14, slope: 1 / 32, checker: 8, sigma: 3 }, f, state);
 
-async function run(refresh: number, still = 0): Promise<{ out: Uint8Array[]; messages: string[] }> {
+async function run(refresh: number, still = 0, hold = 0): Promise<{ out: Uint8Array[]; messages: string[] }> {
   const messages: string[] = [];
-  const enhance = await stage({ model: 'kind-fast', smoothing: 0.9, refresh, still, threads: 1 }, messages);
+  const enhance = await stage({ model: 'kind-fast', smoothing: 0.9, refresh, still, hold, threads: 1 }, messages);
   const state = { s: 777 };
   const out: Uint8Array[] = [];
   for (let f = 0; f < frames; f++) {
@@ -110,4 +110,34 @@ test('issue #18: fast.enhance with still 0.75 should average the still backgroun
     const now = mean(still.out[f], squareX(f), squareX(f) + size) - mean(plain.out[f], squareX(f), squareX(f) + size);
     t.true(Math.abs(now) < 2, `frame ${f}: where the square is, the averaged output differs by ${now.toFixed(2)} code values on average`);
   }
+});
+
+test('issue #18: fast.enhance with hold 32 should keep the curves of the still background beside a moving square, and follow the square itself with no trail', async (t) => {
+  const plain = await run(8);
+  const held = await run(8, 0, 32);
+  const mean = (out: Uint8Array, x0: number, x1: number, y0 = top, y1 = top + size) => {
+    let sum = 0;
+    for (let y = y0; y < y1; y++) for (let x = Math.max(0, x0); x < Math.min(width, x1); x++) sum += out[(y * width + x) * 3];
+    return sum / ((y1 - y0) * (Math.min(width, x1) - Math.max(0, x0)));
+  };
+  for (let f = 3; f < frames; f++) {
+    // Where the square is and where it was 1 and 2 frames ago its own blocks changed: fresh maps at once.
+    const now = mean(held.out[f], squareX(f), squareX(f) + size) - mean(plain.out[f], squareX(f), squareX(f) + size);
+    t.true(Math.abs(now) < 2, `frame ${f}: where the square is, the held output differs by ${now.toFixed(2)} code values on average`);
+    const left = mean(held.out[f], squareX(f - 2), squareX(f)) - mean(plain.out[f], squareX(f - 2), squareX(f));
+    t.true(Math.abs(left) < 2, `frame ${f}: where the square just was, the held output is ${left.toFixed(2)} code values brighter on average (a trail)`);
+  }
+  // The band above and below the square's path, within the net's 40-px field: the square's light
+  // moves the every-run curves there although those pixels never change; held, they stay put.
+  const ring = (out: Uint8Array[]) => {
+    let sum = 0;
+    for (let f = 2; f < frames; f++) {
+      const x0 = squareX(f) - 24, x1 = squareX(f) + size + 24;
+      sum += meanDifference(out[f], out[f - 1], x0, top - 32, x1, top - 8) + meanDifference(out[f], out[f - 1], x0, top + size + 8, x1, top + size + 32);
+    }
+    return sum / (2 * (frames - 2));
+  };
+  const steady = ring(held.out), moving = ring(plain.out);
+  t.true(steady < 0.95 * moving, `beside the square, change frame to frame: ${steady.toFixed(2)} held vs ${moving.toFixed(2)} (want under 0.95×)`);
+  t.truthy(held.messages.find((m) => m.includes('hold 32')), `fast.enhance reports how much of the picture took fresh maps (got ${JSON.stringify(held.messages)})`);
 });

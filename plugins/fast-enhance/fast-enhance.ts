@@ -18,6 +18,9 @@
  *
  * On video the image-wide context (exposure, colour cast) follows an exponential average over
  * frames (`smoothing`) instead of each frame's own, so a static scene does not pump with noise.
+ * With `hold`, a pixel's maps change at once only where the new ones move it a lot, and
+ * otherwise drift toward each run's in proportion (settle.ts): the still parts stop following the
+ * noise and the lights around them, and what moves or lights up still changes on its frame.
  * `smoothing: 0, refresh: 1` gives the same output as `model.image` with kind-fast, within one
  * code value.
  *
@@ -26,7 +29,7 @@
  *   plugin: fast.enhance
  *   worker: true
  *   inputs: { video: decode }
- *   options: { model: kind-fast, smoothing: 0.9, refresh: 8, threads: 1 }
+ *   options: { model: kind-fast, smoothing: 0.9, refresh: 8, hold: 32, threads: 1 }
  * ```
  */
 import { videoCaps } from '../../core/caps.js';
@@ -41,6 +44,7 @@ import { changeMap } from '../kind-regions/change.js';
 import { blend, crop, paste } from '../kind-regions/planes.js';
 import { changedRects, dilate, window, type Rect } from '../kind-regions/rects.js';
 import { FastKernels } from './kernels.js';
+import { settleMaps } from './settle.js';
 import { stillMask } from './still-mask.js';
 
 const NETWORK = 'heads';
@@ -57,6 +61,8 @@ const STILL_TILE = 4;
 const STILL = { sensitivity: 4, floor: 1 / 255 };
 /** Re-run the whole frame when over this share of the tiles changed, or the picture drifted this much (0..1). */
 const GLOBAL_SHARE = 0.5;
+/** settle.ts (o.hold): a small move of the maps still comes in this much a frame. */
+const RATE = 0.05;
 const GLOBAL_DRIFT = 0.008;
 /** …or when the windows around what changed would cover over this share of it: one run costs less then. */
 const WHOLE_AREA = 0.6;
@@ -69,6 +75,7 @@ export const fastEnhance = defineStage({
     model: { type: 'string', description: "registry id of a model with a 'heads' network (kind-pipe models)", default: 'kind-fast' },
     smoothing: { type: 'number', description: "weight of the past in the running average of the image-wide context (exposure, colour cast), per frame; 0: each frame on its own", default: 0.9, min: 0, max: 0.99 },
     still: { type: 'number', description: "weight of the past in a running average of the input where the picture did not change (a fixed camera's temporal denoising, per 16-px tile; what moves restarts it); 0: off", default: 0, min: 0, max: 0.95 },
+    hold: { type: 'number', description: "code values: a pixel's fresh maps come in whole only where they move its output this much, a smaller move in proportion (settle.ts), so a fixed camera's still parts stop following the recorder's noise and nearby lights through the net; 0: every run's maps as they come", default: 0, min: 0, max: 255 },
     refresh: { type: 'integer', description: 'run the net on the whole frame every this many frames, and in between only where the picture changed (a fixed camera); 1: every frame whole', default: 1, min: 1, max: 1000 },
     ...runtimeOptionSchema,
   },
@@ -100,10 +107,12 @@ export const fastEnhance = defineStage({
     let previous = new Float32Array(0);
     /** The block means each tile's running average (`still`) restarted from. */
     let stillSeen = new Float32Array(0);
+    /** The maps the output was sliced with (o.hold). */
+    let held = new Float32Array(0);
     let context = new Float32Array(0);
     /** Frames since the context was last updated (a whole-frame run); 0 before the first. */
     let sinceContext = 0;
-    const totals = { frames: 0, whole: 0, work: 0 };
+    const totals = { frames: 0, whole: 0, work: 0, moved: 0 };
     /** Output frames on reference-counted slabs, reused once the encoder took them: no garbage per frame. */
     const pool = new FramePool();
 
@@ -113,6 +122,7 @@ export const fastEnhance = defineStage({
         seen = new Float32Array(kernels.low.length);
         previous = new Float32Array(kernels.low.length);
         stillSeen = new Float32Array(kernels.low.length);
+        held = new Float32Array(kernels.maps.length);
         sinceContext = 0;
       }
       return kernels;
@@ -153,6 +163,16 @@ export const fastEnhance = defineStage({
       });
       const area = parts.reduce((sum, p) => sum + p.win.width * p.win.height, 0);
       return area > WHOLE_AREA * k.lowWidth * k.lowHeight ? null : parts;
+    }
+
+    /** Damps the fresh maps of `rows` where they move the output little (o.hold); `against` false (nothing held yet): takes them all. */
+    function settle(k: FastKernels, against: boolean, rows: [number, number][]): void {
+      if (o.hold <= 0) return;
+      if (!against) {
+        held.set(k.maps);
+        return;
+      }
+      for (const [from, to] of rows) totals.moved += settleMaps(k.maps, held, k.low, k.lowWidth, k.lowHeight, from, to, o.hold, RATE) / (k.lowWidth * k.lowHeight);
     }
 
     /**
@@ -204,6 +224,7 @@ export const fastEnhance = defineStage({
           const mix = sinceContext === 0 ? 1 : 1 - o.smoothing ** sinceContext;
           k.heads.set(await heads(k, whole, mix, k.low));
           k.curves();
+          settle(k, sinceContext > 0, [[0, k.lowHeight]]);
           k.widen();
           seen.set(k.low);
           sinceContext = 1;
@@ -215,9 +236,11 @@ export const fastEnhance = defineStage({
             const tile = k.curvesOf(low, await heads(k, win, 0, low), win.width * win.height);
             blend(k.maps, 6, k.lowWidth, k.lowHeight, tile, win, core, BAND);
             paste(seen, 3, k.lowWidth, k.lowHeight, crop(k.low, 3, k.lowWidth, k.lowHeight, rect), rect, rect);
-            k.widen(core.y, core.y + core.height);
             totals.work += (win.width * win.height) / (k.lowWidth * k.lowHeight);
           }
+          const rows = spans(parts.map(({ core }) => [core.y, core.y + core.height]));
+          settle(k, true, rows);
+          for (const [from, to] of rows) k.widen(from, to);
           sinceContext++;
         }
         previous.set(k.low);
@@ -228,10 +251,22 @@ export const fastEnhance = defineStage({
       },
       dispose() {
         if (totals.frames > 0 && o.refresh > 1) {
-          ctx.log.info(`ran the net over ${(100 * totals.work / totals.frames).toFixed(1)} % of the picture a frame on average, ${totals.whole} whole frames of ${totals.frames}`, { node: ctx.nodeId, ...totals });
+          const held = o.hold > 0 ? `; fresh maps came in whole over ${(100 * totals.moved / totals.frames).toFixed(1)} % of it a frame (hold ${o.hold})` : '';
+          ctx.log.info(`ran the net over ${(100 * totals.work / totals.frames).toFixed(1)} % of the picture a frame on average, ${totals.whole} whole frames of ${totals.frames}${held}`, { node: ctx.nodeId, ...totals });
         }
         session?.dispose();
       },
     };
   },
 });
+
+/** The row ranges `ranges` cover, overlapping or touching ones merged, in order. */
+function spans(ranges: [number, number][]): [number, number][] {
+  const merged: [number, number][] = [];
+  for (const [from, to] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    const last = merged[merged.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else merged.push([from, to]);
+  }
+  return merged;
+}

@@ -18,10 +18,18 @@ interface Exports {
   memory: WebAssembly.Memory;
   blockStats(rgb: number, width: number, height: number, down: number, lowWidth: number, lowHeight: number, sum: number, square: number, low: number, spread: number): void;
   curves(low: number, heads: number, maps: number, count: number): void;
-  stillAverage(rgb: number, average: number, width: number, height: number, mask: number, tile: number, cols: number, step: number): void;
+  stillAverage(rgb: number, average: number, width: number, height: number, mask: number, tile: number, cols: number, step: number, held: number, hold: number): void;
   widen(maps: number, lowWidth: number, lowHeight: number, width: number, column: number, weight: number, p: number, q: number, from: number, to: number): void;
   slice(rgb: number, out: number, width: number, p: number, q: number, rowFrom: number, rowTo: number, rowWeight: number, from: number, to: number): void;
 }
+
+/**
+ * A still pixel's averaged byte changes only once its average moved this many code values from
+ * it: under one, so that a real change of one code value still shows, over a half, so that an
+ * average hovering at a rounding boundary does not toggle the byte (and the recorder's one-code
+ * block updates of a still scene, amplified by the curves, do not flicker).
+ */
+const HOLD = 0.875;
 
 let compiled: WebAssembly.Module | undefined;
 
@@ -54,7 +62,7 @@ export class FastKernels {
   private readonly wasm: Exports;
   private readonly frame: Uint8Array;
   private readonly result: Uint8Array;
-  private readonly at: Record<'rgb' | 'out' | 'average' | 'mask' | 'sum' | 'square' | 'low' | 'spread' | 'heads' | 'maps' | 'tileLow' | 'tileHeads' | 'tileMaps' | 'p' | 'q' | 'column' | 'weight' | 'rowFrom' | 'rowTo' | 'rowWeight', number>;
+  private readonly at: Record<'rgb' | 'out' | 'average' | 'held' | 'mask' | 'sum' | 'square' | 'low' | 'spread' | 'heads' | 'maps' | 'tileLow' | 'tileHeads' | 'tileMaps' | 'p' | 'q' | 'column' | 'weight' | 'rowFrom' | 'rowTo' | 'rowWeight', number>;
 
   constructor(readonly width: number, readonly height: number, readonly down = 4) {
     this.lowWidth = Math.ceil(width / down);
@@ -66,6 +74,7 @@ export class FastKernels {
       rgb: layout.take(bytes),
       out: layout.take(bytes),
       average: layout.take(bytes * 2),
+      held: layout.take(bytes),
       mask: layout.take(Math.ceil(width / 16) * Math.ceil(height / 16)),
       sum: layout.take(width * 3 * 4),
       square: layout.take(width * 3 * 4),
@@ -113,13 +122,14 @@ export class FastKernels {
   /**
    * Averages the frame `measure` copied in over time where `mask` (a byte per `tile`×`tile`
    * pixels, row-major, `cols` a row; `tile` ≥ 16) is 0: the running average moves toward the frame
-   * by `1 − keep` and replaces it; where the mask is 1 the average restarts from the frame. Call
+   * by `1 − keep` and replaces it, held where it stays within HOLD of the byte it gave the frame
+   * before; where the mask is 1 the average restarts from the frame. Call
    * with every tile set on the first frame. `apply` then slices the averaged frame.
    */
   stillAverage(mask: Uint8Array, tile: number, cols: number, keep: number): void {
     const { at } = this;
     new Uint8Array(this.wasm.memory.buffer, at.mask, mask.length).set(mask);
-    this.wasm.stillAverage(at.rgb, at.average, this.width, this.height, at.mask, tile, cols, Math.round(256 * (1 - keep)));
+    this.wasm.stillAverage(at.rgb, at.average, this.width, this.height, at.mask, tile, cols, Math.round(256 * (1 - keep)), at.held, Math.round(256 * HOLD));
   }
 
   /** `maps` from `heads` and `low`, for the whole frame. */

@@ -203,17 +203,22 @@
   ;; Temporal averaging of the still parts of a fixed camera's frame, in place: where the tile of
   ;; $mask (one byte per tile of $tile×$tile pixels, $cols a row) is 0, the running average at
   ;; $average (u16, 8.8 fixed point, one per byte of the frame) moves towards the frame by
-  ;; $step/256 and the frame's byte becomes the average, rounded; where it is 1 (something
-  ;; changed there) the average restarts from the frame, which is left as it is.
+  ;; $step/256, and the frame's byte becomes the byte it was on the frame before ($held) unless
+  ;; the average moved $hold/256 code values or more away from it, then the average rounded: a
+  ;; still pixel's byte does not toggle with the average's rounding, nor follow the recorder's
+  ;; one-code block updates. Where the mask is 1 (something changed there) the average and the
+  ;; held byte restart from the frame, which is left as it is.
   (func (export "stillAverage")
     (param $rgb i32) (param $average i32) (param $width i32) (param $height i32)
-    (param $mask i32) (param $tile i32) (param $cols i32) (param $step i32)
+    (param $mask i32) (param $tile i32) (param $cols i32) (param $step i32) (param $held i32) (param $hold i32)
+    (local $h v128) (local $hlo v128) (local $hhi v128) (local $near v128) (local $r v128) (local $hs i32)
     (local $n i32) (local $y i32) (local $tx i32) (local $i i32) (local $end i32) (local $line i32)
     (local $changed i32) (local $x v128) (local $lo v128) (local $hi v128) (local $k v128) (local $round v128)
     (local $a0 v128) (local $a1 v128) (local $xs i32) (local $as i32) (local $at i32)
     (local.set $n (i32.mul (local.get $width) (i32.const 3)))
     (local.set $k (i32x4.splat (local.get $step)))
     (local.set $round (i16x8.splat (i32.const 128)))
+    (local.set $near (i16x8.splat (local.get $hold)))
     (block $rowsDone
       (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $y) (local.get $height)))
@@ -240,10 +245,19 @@
                     (local.set $a1 (v128.load offset=16 align=2 (i32.add (local.get $average) (i32.shl (local.get $at) (i32.const 1)))))
                     (local.set $lo (call $toward (local.get $a0) (local.get $lo) (local.get $k)))
                     (local.set $hi (call $toward (local.get $a1) (local.get $hi) (local.get $k)))
-                    (v128.store align=1 (i32.add (local.get $rgb) (local.get $at))
-                      (i8x16.narrow_i16x8_u
-                        (i16x8.shr_u (i16x8.add_sat_u (local.get $lo) (local.get $round)) (i32.const 8))
-                        (i16x8.shr_u (i16x8.add_sat_u (local.get $hi) (local.get $round)) (i32.const 8))))))
+                    (local.set $r (i8x16.narrow_i16x8_u
+                      (i16x8.shr_u (i16x8.add_sat_u (local.get $lo) (local.get $round)) (i32.const 8))
+                      (i16x8.shr_u (i16x8.add_sat_u (local.get $hi) (local.get $round)) (i32.const 8))))
+                    ;; The held byte stays where the average is within $hold/256 of it.
+                    (local.set $h (v128.load align=1 (i32.add (local.get $held) (local.get $at))))
+                    (local.set $hlo (i16x8.shl (i16x8.extend_low_i8x16_u (local.get $h)) (i32.const 8)))
+                    (local.set $hhi (i16x8.shl (i16x8.extend_high_i8x16_u (local.get $h)) (i32.const 8)))
+                    (local.set $x (v128.bitselect (local.get $r) (local.get $h)
+                      (i8x16.narrow_i16x8_s
+                        (i16x8.ge_u (v128.or (i16x8.sub_sat_u (local.get $lo) (local.get $hlo)) (i16x8.sub_sat_u (local.get $hlo) (local.get $lo))) (local.get $near))
+                        (i16x8.ge_u (v128.or (i16x8.sub_sat_u (local.get $hi) (local.get $hhi)) (i16x8.sub_sat_u (local.get $hhi) (local.get $hi))) (local.get $near)))))
+                    (v128.store align=1 (i32.add (local.get $rgb) (local.get $at)) (local.get $x))))
+                (v128.store align=1 (i32.add (local.get $held) (local.get $at)) (local.get $x))
                 (v128.store align=2 (i32.add (local.get $average) (i32.shl (local.get $at) (i32.const 1))) (local.get $lo))
                 (v128.store offset=16 align=2 (i32.add (local.get $average) (i32.shl (local.get $at) (i32.const 1))) (local.get $hi))
                 (local.set $i (i32.add (local.get $i) (i32.const 16)))
@@ -258,7 +272,12 @@
                     (local.set $as (i32.load16_u (i32.add (local.get $average) (i32.shl (local.get $at) (i32.const 1)))))
                     (local.set $xs (i32.add (local.get $as)
                       (i32.shr_s (i32.mul (i32.sub (local.get $xs) (local.get $as)) (local.get $step)) (i32.const 8))))
-                    (i32.store8 (i32.add (local.get $rgb) (local.get $at)) (i32.shr_u (i32.add (local.get $xs) (i32.const 128)) (i32.const 8)))))
+                    (local.set $hs (i32.load8_u (i32.add (local.get $held) (local.get $at))))
+                    (if (i32.ge_s (select (i32.sub (local.get $xs) (i32.shl (local.get $hs) (i32.const 8))) (i32.sub (i32.shl (local.get $hs) (i32.const 8)) (local.get $xs))
+                          (i32.ge_s (local.get $xs) (i32.shl (local.get $hs) (i32.const 8)))) (local.get $hold))
+                      (then (local.set $hs (i32.shr_u (i32.add (local.get $xs) (i32.const 128)) (i32.const 8)))))
+                    (i32.store8 (i32.add (local.get $rgb) (local.get $at)) (local.get $hs))))
+                (i32.store8 (i32.add (local.get $held) (local.get $at)) (i32.load8_u (i32.add (local.get $rgb) (local.get $at))))
                 (i32.store16 (i32.add (local.get $average) (i32.shl (local.get $at) (i32.const 1))) (local.get $xs))
                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
                 (br $tail)))
