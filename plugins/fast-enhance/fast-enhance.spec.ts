@@ -7,6 +7,7 @@ import { projectRoot } from '../../models/paths.js';
 import { AffineSlice } from './affine-slice.js';
 import { BlockStats } from './block-stats.js';
 import { FastKernels } from './kernels.js';
+import { settleMaps } from './settle.js';
 
 const weights = join(projectRoot, 'models', 'fast', 'weights');
 const options: RuntimeOptions = { threads: 1, optimization: 'all', providers: ['cpu'] };
@@ -68,5 +69,31 @@ for (const [width, height] of [[385, 289], [64, 36], [1, 1], [1280, 8], [7, 5]])
     let worst = 0;
     for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - reference[i]));
     t.true(worst <= 1, `largest difference ${worst} code values`);
+  });
+}
+
+for (const [width, height] of [[385, 289], [7, 5], [1, 1]]) {
+  test(`issue #18: the SIMD map hysteresis should give settle.ts's maps and count at ${width}×${height}`, (t) => {
+    const kernels = new FastKernels(width, height);
+    kernels.measure(nightFrame(width, height));
+    const plane = kernels.lowWidth * kernels.lowHeight;
+    let seed = 3;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    // Held maps, then fresh ones that move the output by 0 to ~60 code values.
+    for (let i = 0; i < 6 * plane; i++) kernels.maps[i] = i < 3 * plane ? 1 + 3 * random() : 40 * random();
+    kernels.hold();
+    const held = Float32Array.from(kernels.maps);
+    for (let i = 0; i < 6 * plane; i++) kernels.maps[i] += i < 3 * plane ? random() - 0.5 : 60 * (random() - 0.5) ** 3;
+    const fresh = Float32Array.from(kernels.maps);
+    const from = Math.min(1, kernels.lowHeight - 1), to = kernels.lowHeight;
+    const whole = kernels.settle(from, to, 32, 0.05);
+    const want = Float32Array.from(fresh);
+    const wantWhole = settleMaps(want, held, kernels.low, kernels.lowWidth, kernels.lowHeight, from, to, 32, 0.05);
+    t.is(whole, wantWhole);
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(kernels.maps[i] - want[i]));
+    t.true(worst < 1e-4, `largest difference ${worst}`);
+    // At 385×289 both cases occur (the small sizes check the tails).
+    if (width > 100) t.true(whole > 0 && whole < (to - from) * kernels.lowWidth, `${whole} of ${(to - from) * kernels.lowWidth} pixels took their fresh maps whole`);
   });
 }

@@ -44,7 +44,6 @@ import { changeMap } from '../kind-regions/change.js';
 import { blend, crop, paste } from '../kind-regions/planes.js';
 import { changedRects, dilate, window, type Rect } from '../kind-regions/rects.js';
 import { FastKernels } from './kernels.js';
-import { settleMaps } from './settle.js';
 import { stillMask } from './still-mask.js';
 
 const NETWORK = 'heads';
@@ -107,8 +106,6 @@ export const fastEnhance = defineStage({
     let previous = new Float32Array(0);
     /** The block means each tile's running average (`still`) restarted from. */
     let stillSeen = new Float32Array(0);
-    /** The maps the output was sliced with (o.hold). */
-    let held = new Float32Array(0);
     let context = new Float32Array(0);
     /** Frames since the context was last updated (a whole-frame run); 0 before the first. */
     let sinceContext = 0;
@@ -122,7 +119,6 @@ export const fastEnhance = defineStage({
         seen = new Float32Array(kernels.low.length);
         previous = new Float32Array(kernels.low.length);
         stillSeen = new Float32Array(kernels.low.length);
-        held = new Float32Array(kernels.maps.length);
         sinceContext = 0;
       }
       return kernels;
@@ -169,10 +165,10 @@ export const fastEnhance = defineStage({
     function settle(k: FastKernels, against: boolean, rows: [number, number][]): void {
       if (o.hold <= 0) return;
       if (!against) {
-        held.set(k.maps);
+        k.hold();
         return;
       }
-      for (const [from, to] of rows) totals.moved += settleMaps(k.maps, held, k.low, k.lowWidth, k.lowHeight, from, to, o.hold, RATE) / (k.lowWidth * k.lowHeight);
+      for (const [from, to] of rows) totals.moved += k.settle(from, to, o.hold, RATE) / (k.lowWidth * k.lowHeight);
     }
 
     /**

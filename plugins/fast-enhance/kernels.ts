@@ -1,7 +1,8 @@
 /**
  * fast.enhance's per-pixel work in WebAssembly SIMD (kernels.wat, compiled at build time): the
  * 4×4 block statistics the net takes, the curves that turn the net's heads into P and Q
- * (models/fast/train/net.py, curve_affine), and out = up(P)·x + up(Q). The arithmetic is that of
+ * (models/fast/train/net.py, curve_affine), the maps' hysteresis (settle.ts) and
+ * out = up(P)·x + up(Q). The arithmetic is that of
  * block-stats.ts and affine-slice.ts (the readable references the spec checks these against),
  * four to sixteen values at a time: at 1280×720 the passes cost a few milliseconds where the
  * JavaScript ones took ~35.
@@ -20,6 +21,7 @@ interface Exports {
   curves(low: number, heads: number, maps: number, count: number): void;
   stillAverage(rgb: number, average: number, width: number, height: number, mask: number, tile: number, cols: number, step: number, held: number, hold: number): void;
   widen(maps: number, lowWidth: number, lowHeight: number, width: number, column: number, weight: number, p: number, q: number, from: number, to: number): void;
+  settle(maps: number, held: number, low: number, plane: number, from: number, to: number, big: number, rate: number): number;
   slice(rgb: number, out: number, width: number, p: number, q: number, rowFrom: number, rowTo: number, rowWeight: number, from: number, to: number): void;
 }
 
@@ -62,7 +64,7 @@ export class FastKernels {
   private readonly wasm: Exports;
   private readonly frame: Uint8Array;
   private readonly result: Uint8Array;
-  private readonly at: Record<'rgb' | 'out' | 'average' | 'held' | 'mask' | 'sum' | 'square' | 'low' | 'spread' | 'heads' | 'maps' | 'tileLow' | 'tileHeads' | 'tileMaps' | 'p' | 'q' | 'column' | 'weight' | 'rowFrom' | 'rowTo' | 'rowWeight', number>;
+  private readonly at: Record<'rgb' | 'out' | 'average' | 'held' | 'mask' | 'sum' | 'square' | 'low' | 'spread' | 'heads' | 'maps' | 'heldMaps' | 'tileLow' | 'tileHeads' | 'tileMaps' | 'p' | 'q' | 'column' | 'weight' | 'rowFrom' | 'rowTo' | 'rowWeight', number>;
 
   constructor(readonly width: number, readonly height: number, readonly down = 4) {
     this.lowWidth = Math.ceil(width / down);
@@ -82,6 +84,7 @@ export class FastKernels {
       spread: layout.take(3 * plane * 4),
       heads: layout.take(4 * plane * 4),
       maps: layout.take(6 * plane * 4),
+      heldMaps: layout.take(6 * plane * 4),
       tileLow: layout.take(3 * plane * 4),
       tileHeads: layout.take(4 * plane * 4),
       tileMaps: layout.take(6 * plane * 4),
@@ -156,6 +159,20 @@ export class FastKernels {
   widen(lowFrom = 0, lowTo = this.lowHeight): void {
     const { at } = this;
     this.wasm.widen(at.maps, this.lowWidth, this.lowHeight, this.width, at.column, at.weight, at.p, at.q, lowFrom, lowTo);
+  }
+
+  /** Takes `maps` as they are as the held maps `settle` damps the next ones against. */
+  hold(): void {
+    new Float32Array(this.wasm.memory.buffer, this.at.heldMaps, this.maps.length).set(this.maps);
+  }
+
+  /**
+   * settle.ts's map hysteresis on the low-resolution rows lowFrom..lowTo of `maps` against the
+   * held maps, which become the result too; returns how many pixels took their fresh maps whole.
+   */
+  settle(lowFrom: number, lowTo: number, big: number, rate: number): number {
+    const { at, lowWidth } = this;
+    return this.wasm.settle(at.maps, at.heldMaps, at.low, lowWidth * this.lowHeight, lowFrom * lowWidth, lowTo * lowWidth, big, rate);
   }
 
   /** Writes up(P)·x + up(Q) of the frame `measure` copied in to `out` (width×height×3 bytes). */

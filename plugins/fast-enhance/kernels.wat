@@ -437,6 +437,96 @@
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $rows))))
 
+  ;; settle.ts's map hysteresis (its reference), for low-resolution pixels $from..$to of $plane:
+  ;; step = max over R,G,B of |ΔP·255·low + ΔQ| (Δ: $maps − $held), r = min(1, max($rate,
+  ;; step/$big)), held += r·Δ on all six planes, and $maps becomes $held. Four pixels at a time, the
+  ;; tail one by one. Returns how many took their fresh maps whole (step ≥ $big).
+  (func (export "settle")
+    (param $maps i32) (param $held i32) (param $low i32) (param $plane i32) (param $from i32) (param $to i32)
+    (param $big f32) (param $rate f32) (result i32)
+    (local $i i32) (local $at i32) (local $c i32) (local $bytes i32) (local $count v128)
+    (local $step v128) (local $r v128) (local $h v128) (local $d v128) (local $inv v128)
+    (local $steps f32) (local $rs f32) (local $hs f32) (local $whole i32)
+    (local.set $bytes (i32.shl (local.get $plane) (i32.const 2)))
+    (local.set $inv (f32x4.splat (f32.div (f32.const 1) (local.get $big))))
+    (local.set $i (local.get $from))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $to)))
+        (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $step (f32x4.splat (f32.const 0)))
+        (local.set $c (i32.const 0))
+        (block $moveDone
+          (loop $move
+            (br_if $moveDone (i32.ge_u (local.get $c) (i32.const 3)))
+            (local.set $d (f32x4.abs (f32x4.add
+              (f32x4.mul (f32x4.mul
+                (f32x4.sub (v128.load align=4 (i32.add (local.get $maps) (local.get $at))) (v128.load align=4 (i32.add (local.get $held) (local.get $at))))
+                (v128.load align=4 (i32.add (local.get $low) (local.get $at)))) (f32x4.splat (f32.const 255)))
+              (f32x4.sub
+                (v128.load align=4 (i32.add (local.get $maps) (i32.add (local.get $at) (i32.mul (local.get $bytes) (i32.const 3)))))
+                (v128.load align=4 (i32.add (local.get $held) (i32.add (local.get $at) (i32.mul (local.get $bytes) (i32.const 3)))))))))
+            (local.set $step (f32x4.max (local.get $step) (local.get $d)))
+            (local.set $at (i32.add (local.get $at) (local.get $bytes)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $move)))
+        (local.set $count (i32x4.sub (local.get $count) (f32x4.ge (local.get $step) (f32x4.splat (local.get $big)))))
+        (local.set $r (f32x4.min (f32x4.splat (f32.const 1)) (f32x4.max (f32x4.splat (local.get $rate)) (f32x4.mul (local.get $step) (local.get $inv)))))
+        (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $c (i32.const 0))
+        (block $blendDone
+          (loop $blend
+            (br_if $blendDone (i32.ge_u (local.get $c) (i32.const 6)))
+            (local.set $h (v128.load align=4 (i32.add (local.get $held) (local.get $at))))
+            (local.set $h (f32x4.add (local.get $h) (f32x4.mul (local.get $r)
+              (f32x4.sub (v128.load align=4 (i32.add (local.get $maps) (local.get $at))) (local.get $h)))))
+            (v128.store align=4 (i32.add (local.get $held) (local.get $at)) (local.get $h))
+            (v128.store align=4 (i32.add (local.get $maps) (local.get $at)) (local.get $h))
+            (local.set $at (i32.add (local.get $at) (local.get $bytes)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $blend)))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $vectors)))
+    (local.set $whole (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $count)) (i32x4.extract_lane 1 (local.get $count)))
+      (i32.add (i32x4.extract_lane 2 (local.get $count)) (i32x4.extract_lane 3 (local.get $count)))))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $to)))
+        (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $steps (f32.const 0))
+        (local.set $c (i32.const 0))
+        (block $moveTailDone
+          (loop $moveTail
+            (br_if $moveTailDone (i32.ge_u (local.get $c) (i32.const 3)))
+            (local.set $steps (f32.max (local.get $steps) (f32.abs (f32.add
+              (f32.mul (f32.mul
+                (f32.sub (f32.load (i32.add (local.get $maps) (local.get $at))) (f32.load (i32.add (local.get $held) (local.get $at))))
+                (f32.load (i32.add (local.get $low) (local.get $at)))) (f32.const 255))
+              (f32.sub
+                (f32.load (i32.add (local.get $maps) (i32.add (local.get $at) (i32.mul (local.get $bytes) (i32.const 3)))))
+                (f32.load (i32.add (local.get $held) (i32.add (local.get $at) (i32.mul (local.get $bytes) (i32.const 3))))))))))
+            (local.set $at (i32.add (local.get $at) (local.get $bytes)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $moveTail)))
+        (if (f32.ge (local.get $steps) (local.get $big)) (then (local.set $whole (i32.add (local.get $whole) (i32.const 1)))))
+        (local.set $rs (f32.min (f32.const 1) (f32.max (local.get $rate) (f32.div (local.get $steps) (local.get $big)))))
+        (local.set $at (i32.shl (local.get $i) (i32.const 2)))
+        (local.set $c (i32.const 0))
+        (block $blendTailDone
+          (loop $blendTail
+            (br_if $blendTailDone (i32.ge_u (local.get $c) (i32.const 6)))
+            (local.set $hs (f32.load (i32.add (local.get $held) (local.get $at))))
+            (local.set $hs (f32.add (local.get $hs) (f32.mul (local.get $rs) (f32.sub (f32.load (i32.add (local.get $maps) (local.get $at))) (local.get $hs)))))
+            (f32.store (i32.add (local.get $held) (local.get $at)) (local.get $hs))
+            (f32.store (i32.add (local.get $maps) (local.get $at)) (local.get $hs))
+            (local.set $at (i32.add (local.get $at) (local.get $bytes)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $blendTail)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tail)))
+    (local.get $whole))
+
   (func $lerp (param $map i32) (param $a i32) (param $b i32) (param $f f32) (param $i i32) (result f32)
     (local $top f32) (local $at i32)
     (local.set $at (i32.shl (local.get $i) (i32.const 2)))
