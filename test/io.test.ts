@@ -97,3 +97,17 @@ test('--log json prints start, progress and done events as JSON lines with per-s
   t.deepEqual(Object.keys(done.ms_per_frame).sort(), ['decode', 'encode']);
   t.true(done.peak_rss_mb > 0);
 });
+
+test('source.file with threads: 1 decodes the very frames ffmpeg decodes with its own threading (#18: the live pipeline decodes on one thread)', async (t) => {
+  const dir = tempDir();
+  const input = await makeClip(join(dir, 'in.mp4'), { width: 320, height: 180, seconds: 1 });
+  const hashes: string[] = [];
+  for (const threads of [0, 1]) {
+    const output = join(dir, `out-${threads}.mp4`);
+    const result = await cli(['run', copyPipeline(dir, ', threads: 1'), '--set', `input=${input}`, '--set', `output=${output}`, '--set', `decode.threads=${threads}`, '--no-manifest']);
+    t.is(result.code, 0, result.stderr);
+    hashes.push(execFileSync('ffmpeg', ['-v', 'error', '-i', output, '-f', 'md5', '-'], { encoding: 'utf8' }).trim());
+  }
+  t.is(hashes[0], hashes[1], 'the same encoder settings on the same decoded frames give the same pictures');
+  t.regex(hashes[0], /^MD5=[0-9a-f]{32}$/);
+});

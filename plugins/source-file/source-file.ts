@@ -29,6 +29,7 @@ export const sourceFile = defineSource({
     path: { type: 'path', description: 'video file to read' },
     start: { type: 'number', description: 'seconds to skip at the start', default: 0, min: 0 },
     frames: { type: 'integer', description: 'stop after this many frames (0 = all)', default: 0, min: 0 },
+    threads: { type: 'integer', description: "decoder threads (0 = ffmpeg's choice, one per core and more). 1 where the rest of the pipeline keeps the cores busy: frame threads cost CPU to hand work over", default: 0, min: 0, max: 64 },
   },
   outputs: [{ name: 'video', produces: { kind: 'video' }, description: 'decoded frames, rgb24, upright' }],
   example: 'plugin: source.file\noptions: { path: night.mp4 }',
@@ -51,7 +52,7 @@ export const sourceFile = defineSource({
       async open(): Promise<Record<string, Caps>> {
         // The decoder starts beside the probe, so that its startup overlaps the probe's and the
         // other nodes' (#18); its first frames wait in the pipe until frames() reads them.
-        decoder = startTool(ffmpegPath, decoderArgs(path, start, limit));
+        decoder = startTool(ffmpegPath, decoderArgs(path, start, limit, ctx.options.threads));
         // Node discards a child's unread stdout once the child exits: a 'readable' listener keeps a
         // short clip's frames, all decoded before frames() reads, until it does.
         decoder.child.stdout!.on('readable', () => undefined);
@@ -109,8 +110,9 @@ export const sourceFile = defineSource({
   },
 });
 
-function decoderArgs(path: string, start: number, limit: number): string[] {
+function decoderArgs(path: string, start: number, limit: number, threads: number): string[] {
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'error'];
+  if (threads > 0) args.push('-threads', String(threads));
   if (start > 0) args.push('-ss', String(start));
   args.push('-i', ffmpegFile(path), '-map', '0:v:0', '-fps_mode', 'passthrough', '-an', '-sn');
   if (limit > 0) args.push('-frames:v', String(limit));
