@@ -111,3 +111,14 @@ test('source.file with threads: 1 decodes the very frames ffmpeg decodes with it
   t.is(hashes[0], hashes[1], 'the same encoder settings on the same decoded frames give the same pictures');
   t.regex(hashes[0], /^MD5=[0-9a-f]{32}$/);
 });
+
+for (const extension of ['ts', 'mkv', 'mov']) {
+  test(`sink.file writes a .${extension} file whose every frame its own frame check counts (regression: an MPEG-TS file lists its stream twice to ffprobe and was refused as holding 0 frames)`, async (t) => {
+    const dir = tempDir();
+    const input = await makeClip(join(dir, 'in.mp4'), { width: 160, height: 96, seconds: 0.6 });
+    const output = join(dir, `out.${extension}`);
+    const result = await cli(['run', copyPipeline(dir), '--set', `input=${input}`, '--set', `output=${output}`, '--no-manifest']);
+    t.is(result.code, 0, result.stderr);
+    t.is((await probe(output)).frames, 15);
+  });
+}

@@ -12,6 +12,7 @@
  *   npm run bench:video                        # 640x360, 48 frames
  *   npm run bench:video -- --sizes 640x360,1280x720 --frames 48 --methods kind,video
  *   npm run bench:video -- --sizes 1280x720 --frames 32 --clips one-walker --methods kind,video --real-frames 0
+ *   npm run bench:video -- --clips one-walker --methods video --video-sets still.threshold=3,regions.margin=48
  *
  * Clips are cached in .bench/video/. Skips (exit 0) with a message when ../shared/data is absent.
  */
@@ -44,6 +45,8 @@ const only = arg('clips', '').split(',').filter(Boolean); // e.g. one-walker,all
 const pipelines: Record<string, string> = { kind: 'cctv-night.yaml', video: 'cctv-night-video.yaml', denoise: 'cctv-night-video.yaml', fast: 'cctv-night-fast.yaml' };
 /** Options a method sets on its pipeline: `denoise` is the video mode recomputing every frame whole (temporal.denoise alone). */
 const methodSets: Record<string, string[]> = { denoise: ['--set', 'regions.refresh=1'] };
+// --video-sets still.threshold=3,regions.margin=48: options tried on the video mode's pipeline.
+methodSets.video = arg('video-sets', '').split(',').filter(Boolean).flatMap((set) => ['--set', set]);
 const titles: Record<string, string> = { input: 'dark input', kind: 'kind, per frame', video: 'kind, video mode', denoise: 'kind, denoised input, every frame whole', fast: 'kind-fast', ffmpeg: 'ffmpeg temporal chain (tuned)' };
 
 interface Row extends Scores {

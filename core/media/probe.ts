@@ -89,7 +89,16 @@ const countArgs = ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-
 /** Frames in a file's video stream, counted from its packets (no decoding). */
 export async function countVideoFrames(file: string): Promise<number> {
   const { stdout } = await run(ffprobePath, [...countArgs, ffmpegFile(file)]);
-  return Number(stdout.trim()) || 0;
+  return packetCount(stdout);
+}
+
+/**
+ * The count in ffprobe's answer to countArgs. An MPEG-TS file lists its stream twice, once under
+ * its program and once on its own ("30", "", "30"): the first count is the stream's.
+ */
+export function packetCount(stdout: string): number {
+  const first = stdout.split('\n').map((line) => line.trim()).find((line) => line !== '');
+  return Number(first) || 0;
 }
 
 /** countVideoFrames with ffprobe started before the file is complete; see startFrameCounter. */
@@ -117,7 +126,7 @@ export function startFrameCounter(): FrameCounter {
       });
       const code = await tool.exited;
       if (code !== 0) throw new KindPipeError('output', `ffprobe could not count the frames of ${file} (exit ${code}):\n    ${tool.stderrTail()}`);
-      return Number(stdout.trim()) || 0;
+      return packetCount(stdout);
     },
     dispose() {
       if (tool.child.exitCode === null) tool.child.kill('SIGKILL');
