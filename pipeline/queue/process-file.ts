@@ -26,7 +26,11 @@ export function fileProcessor(redis: Redis, segments: Queue, log: (line: string)
     const failures = Object.values(await job.getIgnoredChildrenFailures());
     const cancelled = await cancelReason(redis, job.id!);
     if (failures.length > 0 || cancelled) {
-      const reason = failures.find((f) => f !== cancelled) ?? cancelled ?? 'a segment failed';
+      // A user's cancel (kind-pipe cancel: '[exit 130] …') is the cause even where a segment it
+      // stopped reported its own failure on the way down (a killed encoder's broken pipe, under
+      // load); otherwise the failing segment's message is.
+      const byUser = cancelled?.startsWith('[exit 130]') ? cancelled : undefined;
+      const reason = byUser ?? failures.find((f) => f !== cancelled) ?? cancelled ?? 'a segment failed';
       if (!cancelled) await markCancelled(redis, job.id!, `another segment of ${job.id} failed`);
       await untilNoSegmentActive(segments, job.id!, data.segments.length);
       rmSync(data.workDir, { recursive: true, force: true });
