@@ -139,3 +139,46 @@ test.serial('kind.regions: a full refresh cut into 352-px windows gives what the
   await whole.dispose?.();
   await cut.dispose?.();
 });
+
+test.serial('kind.regions mirrors the frame at its edges as kind.decom + kind.restore do: its maps match theirs along the edges, whole and in regions (#20 border in the video mode)', async (t) => {
+  const state = { s: 5 };
+  const norm = await stage('normalize', { mode: 'minmax' });
+  const decom = await stage('kind.decom', { model: 'kind' });
+  const restore = await stage('kind.restore', { model: 'kind' });
+  const regions = await stage('kind.regions', { model: 'kind', piece: 352 });
+  const tile = 32;
+  // Frame 0 runs whole (in 352-px windows); then the regions around the square reach the left
+  // edge as it starts (x 40) and the right edge as it leaves (frame 24).
+  const worst = { reflectance: 0, illumination: 0, restored: 0 };
+  let count = 0;
+  for (let f = 0; f < 26; f++) {
+    const image = (await norm.process({ video: { index: f, pts: f / 25, width, height, channels: 3, data: scene(f, state) } })).image;
+    const d = await decom.process({ image });
+    const want = { reflectance: d.reflectance, illumination: d.illumination, restored: (await restore.process({ reflectance: d.reflectance, illumination: d.illumination })).restored };
+    const got = await regions.process({ image });
+    const report = got.restored.meta!.regions as RegionsReport;
+    // Where this frame's maps were computed, away from the fade into the kept maps, within 4 px of the frame's edge.
+    const checked = (x: number, y: number) => (x < 4 || y < 4 || x >= width - 4 || y >= height - 4) && report.regions.some((r) =>
+      x >= r.x + (r.x > 0 ? tile : 0) && x < r.x + r.width - (r.x + r.width < width ? tile : 0) &&
+      y >= r.y + (r.y > 0 ? tile : 0) && y < r.y + r.height - (r.y + r.height < height ? tile : 0));
+    if (!report.full && report.regions.length === 0) continue;
+    for (const port of ['reflectance', 'illumination', 'restored'] as const) {
+      const x = want[port].data as Float32Array, y = got[port].data as Float32Array;
+      for (let c = 0; c < x.length / plane; c++) {
+        for (let yy = 0; yy < height; yy++) {
+          for (let xx = 0; xx < width; xx++) {
+            if (!checked(xx, yy)) continue;
+            if (f > 0 && c === 0 && port === 'restored') count++;
+            worst[port] = Math.max(worst[port], Math.abs(x[c * plane + yy * width + xx] - y[c * plane + yy * width + xx]));
+          }
+        }
+      }
+    }
+  }
+  t.true(count > 500, `the regions computed ${count} edge pixels after the first frame`);
+  for (const [port, value] of Object.entries(worst)) {
+    t.log(`${port}: largest difference ${(255 * value).toFixed(2)}/255 along the edges`);
+    t.true(value <= 1.5 / 255, `${port}: along the frame's edges the maps differ from kind.decom + kind.restore's by up to ${(255 * value).toFixed(2)}/255`);
+  }
+  for (const s of [norm, decom, restore, regions]) await s.dispose?.();
+});

@@ -16,7 +16,10 @@
  * kept and new maps differ there only by the input's noise from frame to frame, and a hard edge
  * would show that step (test/kind-regions.test.ts measures it). Every run, a full refresh too, is cut into windows
  * of at most `piece` pixels a side, so activation memory is bounded by `piece`, not by the frame.
- * Outputs are full-frame R, I and R', as kind.decom and kind.restore give them.
+ * At the frame's edges a window reaches past it into the mirrored frame, and the windows' grid is
+ * that of the mirror-padded frame, as kind.decom and kind.restore pad it (#20: the networks' zero
+ * padding brightened the outer pixels of dark video). Outputs are full-frame R, I and R', as
+ * kind.decom and kind.restore give them.
  *
  * ```yaml
  * - id: regions
@@ -29,10 +32,11 @@ import { tensorCaps } from '../../core/caps.js';
 import { asFloat, tensorFrame, type Frame } from '../../core/frame.js';
 import { floats, type ModelSession } from '../../core/model.js';
 import { defineStage } from '../../core/stage/plugin.js';
+import { edgePadding } from '../kind/edge-padding.js';
 import { checkModel, networkOptions, openNetwork } from '../kind/network.js';
 import { changeMap } from './change.js';
-import { blend, crop, paste } from './planes.js';
-import { changedRects, dilate, pieces, window, type Rect } from './rects.js';
+import { blend, crop, cropMirrored, paste } from './planes.js';
+import { changedRects, dilate, edgeWindow, pieces, type Rect } from './rects.js';
 
 /** The Restoration U-Net pools 4 times: windows start on its 16-pixel grid. */
 const align = 16;
@@ -103,18 +107,18 @@ export const kindRegions = defineStage({
       const m = maps!;
       let seen = 0;
       for (const core of cores) {
-        const win = window(core, o.decomMargin, align, width, height);
-        const out = await decom.run({ image: { data: crop(image, 3, width, height, win), dims: [1, 3, win.height, win.width] } });
+        const win = edgeWindow(core, o.decomMargin, align, width, height, edgePadding.decom);
+        const out = await decom.run({ image: { data: cropMirrored(image, 3, width, height, win), dims: [1, 3, win.height, win.width] } });
         put(m.r, 3, floats(out.reflectance, 'kind.regions'), win, core);
         put(m.i, 1, floats(out.illumination, 'kind.regions'), win, core);
         put(m.seen, 3, crop(image, 3, width, height, core), core, core);
       }
       for (const core of cores) {
-        const win = window(core, o.margin, align, width, height);
+        const win = edgeWindow(core, o.margin, align, width, height, edgePadding.restore);
         seen += win.width * win.height;
         const out = await restore.run({
-          reflectance: { data: crop(m.r, 3, width, height, win), dims: [1, 3, win.height, win.width] },
-          illumination: { data: crop(m.i, 1, width, height, win), dims: [1, 1, win.height, win.width] },
+          reflectance: { data: cropMirrored(m.r, 3, width, height, win), dims: [1, 3, win.height, win.width] },
+          illumination: { data: cropMirrored(m.i, 1, width, height, win), dims: [1, 1, win.height, win.width] },
         });
         put(m.restored, 3, floats(out.restored, 'kind.regions'), win, core);
       }

@@ -93,6 +93,19 @@ export function window(core: Rect, margin: number, align: number, width: number,
   return { x, y, width: x1 - x, height: y1 - y };
 }
 
+/**
+ * `window` for a network that mirror-pads the frame by `pad` (plugins/kind/edge-padding.ts): the
+ * grid is aligned to the padded frame's origin (−pad, −pad), as the whole-frame run's is, and a
+ * side that reaches the frame's edge reaches `pad` beyond it, where `cropMirrored` mirrors the
+ * frame. A window of the whole frame is then exactly the whole-frame run's padded input.
+ */
+export function edgeWindow(core: Rect, margin: number, align: number, width: number, height: number, pad: number): Rect {
+  const start = (at: number) => Math.max(-pad, Math.floor((at - margin + pad) / align) * align - pad);
+  const end = (at: number, size: number) => (at + margin >= size ? size + pad : at + margin);
+  const x = start(core.x), y = start(core.y);
+  return { x, y, width: end(core.x + core.width, width) - x, height: end(core.y + core.height, height) - y };
+}
+
 /** The tiles set in `map` and their 8 neighbours. */
 export function dilate(map: Uint8Array, cols: number, rows: number): Uint8Array {
   const out = new Uint8Array(map.length);
