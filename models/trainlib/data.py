@@ -10,6 +10,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from trainlib.device import DEVICE
+
 DATA = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared', 'data'))
 
 
@@ -42,7 +44,7 @@ def load_images(split, limit=None, min_side=0, by_manifest=False):
 
 def to_tensor(batch_uint8):
     """A list of uint8 HxWx3 arrays as a float NCHW tensor in 0..1."""
-    return torch.from_numpy(np.stack(batch_uint8)).permute(0, 3, 1, 2).float() / 255.0
+    return torch.from_numpy(np.stack(batch_uint8)).to(DEVICE).permute(0, 3, 1, 2).float() / 255.0
 
 
 def centre_crop(img, size, multiple=1, square=False):

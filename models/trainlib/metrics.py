@@ -22,7 +22,7 @@ def psnr(a, b, border=0, quantize=False):
 
 def ssim(a, b):
     """Mean SSIM with an 11-tap Gaussian window (sigma 1.5), per channel; differentiable."""
-    t = torch.arange(11, dtype=a.dtype) - 5
+    t = torch.arange(11, dtype=a.dtype, device=a.device) - 5
     g = torch.exp(-t ** 2 / (2 * 1.5 ** 2))
     g = g / g.sum()
     c = a.shape[1]

@@ -12,6 +12,8 @@ to its skip connection, so any H, W (385x289, 1x1) goes through.
 import torch
 from torch import nn
 
+from trainlib.device import DEVICE
+
 WIDTHS = {'full': [32, 64, 128, 256, 512], 'lite': [16, 32, 64, 128, 256]}
 
 
@@ -163,13 +165,8 @@ def count_params(net):
 
 
 def build(role, width='full'):
-    """role: 'decom' | 'restore' | 'illum' | 'exposure'."""
-    if role == 'decom':
-        return DecomNet()
-    if role == 'restore':
-        return RestorationNet(width)
-    if role == 'illum':
-        return IllumNet()
-    if role == 'exposure':
-        return ExposureNet()
-    raise ValueError(f'unknown role {role!r}')
+    """role: 'decom' | 'restore' | 'illum' | 'exposure'; on the training device (trainlib.device)."""
+    nets = {'decom': DecomNet, 'restore': lambda: RestorationNet(width), 'illum': IllumNet, 'exposure': ExposureNet}
+    if role not in nets:
+        raise ValueError(f'unknown role {role!r}')
+    return nets[role]().to(DEVICE)

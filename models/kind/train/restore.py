@@ -47,7 +47,7 @@ def validate(net, decom, illum, val):
         add('psnr_r_low_vs_r_normal', psnr(r_l, r_h))
         if illum is not None:
             add('psnr_product_pair_ratio', psnr(r_out * illum(i_l, pair_ratio(i_l, i_h)), raw))
-            for tag, ratio in (('oracle_ratio', i_h.mean() / i_l.mean().clamp(min=1e-3)), ('ratio5', torch.tensor(5.0))):
+            for tag, ratio in (('oracle_ratio', i_h.mean() / i_l.mean().clamp(min=1e-3)), ('ratio5', torch.tensor(5.0, device=i_l.device))):
                 add(f'psnr_recipe_{tag}', psnr(recipe(low, r_l, i_l, r_out, illum(i_l, ratio.view(1))), raw))
     net.train()
     return {k: round(sum(v) / len(v), 4) for k, v in acc.items()}
@@ -112,6 +112,11 @@ def main():
         illum.load_state_dict(ck['illum'])
         illum_prior = ck['illum_prior']
         opt.param_groups[1]['lr'] = args.illum_lr
+    elif joint and args.init_from_pt:
+        weights = torch.load(args.init_from_pt, map_location='cpu')
+        illum.load_state_dict({k: v.float() for k, v in weights['illum'].items()})
+        illum_prior = weights.get('illum_prior', illum_prior)
+        h.say(f'joint: Illumination net from {args.init_from_pt}')
     elif joint:
         start = args.init_illum_from_onnx or shipped_file('illum')
         load_onnx_into(illum, start)

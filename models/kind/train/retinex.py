@@ -21,7 +21,7 @@ def stretch(x):
 
 def recipe(x, r, i, r_restored, i_adjusted):
     """The official KinD fusion from the networks' outputs."""
-    k = torch.arange(-9, 10, dtype=x.dtype)
+    k = torch.arange(-9, 10, dtype=x.dtype, device=x.device)
     g = torch.exp(-k ** 2 / 18.0)
     g = (g / g.sum())
     sm = F.conv2d(F.pad(gray(r), (9, 9, 9, 9), mode='replicate'), (g[:, None] * g[None, :])[None, None])
@@ -47,10 +47,10 @@ def knob_pairs(i_l, i_h, rng):
     the natural ratio is only ~1-2, so half the targets are brightened further by a power
     (I**g, g in 0.3-1; smooth, keeps edges) to teach ratios up to ~4."""
     n = len(i_l)
-    swap = torch.from_numpy(rng.random(n) < 0.3).view(-1, 1, 1, 1)
+    swap = torch.from_numpy(rng.random(n) < 0.3).to(i_l.device).view(-1, 1, 1, 1)
     i_in = torch.where(swap, i_h, i_l)
     i_tgt = torch.where(swap, i_l, i_h)
     gamma = np.where(rng.random(n) < 0.5, rng.uniform(0.3, 1.0, n), 1.0)
-    i_tgt = i_tgt.clamp(min=1e-4) ** torch.from_numpy(gamma).float().view(-1, 1, 1, 1)
+    i_tgt = i_tgt.clamp(min=1e-4) ** torch.from_numpy(gamma).float().to(i_l.device).view(-1, 1, 1, 1)
     ratio = i_tgt.mean(dim=(1, 2, 3)) / i_in.mean(dim=(1, 2, 3)).clamp(min=1e-3)
     return i_in, ratio, i_tgt

@@ -27,6 +27,8 @@ def add_arguments(ap, batch, patch, lr):
     ap.add_argument('--lr', type=float, default=None,
                     help=f'learning rate (default {lr}); with --resume it overrides the checkpoint\'s')
     ap.add_argument('--init-from-onnx', help='start from shipped weights when no checkpoint exists')
+    ap.add_argument('--init-from-pt', help="start from a weights file of gpu/weights.py ('model', and 'illum' for "
+                                           "--loss joint) when no checkpoint exists: what a GPU run brought back")
 
 
 def open_run(name, args, stage):
@@ -44,7 +46,12 @@ def start(h, net, opt, args, history):
         if args.lr:
             opt.param_groups[0]['lr'] = args.lr
         return ck
-    if args.init_from_onnx:
+    if getattr(args, 'init_from_pt', None):
+        weights = torch.load(args.init_from_pt, map_location='cpu')
+        net.load_state_dict({k: v.float() for k, v in weights['model'].items()})
+        h.carry(weights['steps'], weights['minutes'])
+        h.say(f'initialised {h.name} from {args.init_from_pt} (prior {h.prior})')
+    elif args.init_from_onnx:
         load_onnx_into(net, args.init_from_onnx)
         e = shipped_networks().get(history, {})
         if e.get('trained'):

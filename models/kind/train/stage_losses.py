@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from retinex import knob_pairs, pair_ratio, stretch
+from trainlib.device import DEVICE
 from trainlib.losses import grad_loss, grads, gray, structure_loss
 from trainlib.metrics import ssim
 
@@ -86,7 +87,7 @@ def illum_loss(net, low, high, ctx):
 
 def restored(net, r_l, i_l, ctx):
     """Restoration's output in float32, computed under bf16 autocast when ctx['bf16']."""
-    with torch.autocast('cpu', torch.bfloat16, enabled=ctx['bf16']):
+    with torch.autocast(DEVICE.type, torch.bfloat16, enabled=ctx['bf16']):
         out = net(r_l, i_l)
     return out.float()
 
@@ -113,7 +114,7 @@ def black_contrast_loss(out, photo):
     for a grey veil over dark regions, which lifts the low percentiles and flattens the contrast;
     this term sees exactly that."""
     a, b = gray(out).flatten(1), gray(photo).flatten(1)
-    q = torch.tensor([0.01, 0.05], dtype=a.dtype)
+    q = torch.tensor([0.01, 0.05], dtype=a.dtype, device=a.device)
     lows = (torch.quantile(a, q, dim=1) - torch.quantile(b, q, dim=1)).abs().mean()
     return lows + (a.std(dim=1) - b.std(dim=1)).abs().mean()
 
