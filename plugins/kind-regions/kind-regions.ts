@@ -33,7 +33,7 @@ import { asFloat, tensorFrame, type Frame } from '../../core/frame.js';
 import { floats, type ModelSession } from '../../core/model.js';
 import { defineStage } from '../../core/stage/plugin.js';
 import { edgePadding } from '../kind/edge-padding.js';
-import { checkModel, networkOptions, openNetwork } from '../kind/network.js';
+import { checkPrecision, openNetwork, precisionOptions, precisionRole } from '../kind/network.js';
 import { changeMap } from './change.js';
 import { blend, crop, cropMirrored, paste } from './planes.js';
 import { changedRects, dilate, edgeWindow, pieces, type Rect } from './rects.js';
@@ -57,7 +57,7 @@ export const kindRegions = defineStage({
   id: 'kind.regions',
   description: 'KinD Decom + Restoration on the regions that changed (fixed cameras): the rest of R, I and R\' is kept from before',
   options: {
-    ...networkOptions,
+    ...precisionOptions,
     tile: { type: 'integer', description: 'side of the tiles the change map marks, in pixels (a multiple of 16)', default: 32, min: 16, max: 256 },
     // Measured by bench/video/margin.ts (docs/models.md): Decom's result in the region is exact from
     // 16 px of context; Restoration's U-Net (4 poolings) needs 88 px for < 1/255 (48: 19/255).
@@ -79,7 +79,9 @@ export const kindRegions = defineStage({
   ],
   example: 'plugin: kind.regions\ninputs: { image: norm }\noptions: { model: kind }',
   check(options, services) {
-    const problems = checkModel(options, services);
+    // The model's problems come once (from the first check); then each network's int8 file.
+    const problems = checkPrecision('decom')(options, services);
+    if (problems.length === 0) problems.push(...checkPrecision('restore')(options, services));
     if (options.tile % 16 !== 0) problems.push({ option: 'tile', message: `tile must be a multiple of 16 (the change test's blocks), got ${options.tile}. Fix: tile: ${Math.max(16, Math.round(options.tile / 16) * 16)}` });
     if (options.piece <= 2 * options.margin + align) problems.push({ option: 'piece', message: `piece (${options.piece}) must exceed 2 × margin + ${align} (${2 * options.margin + align}), or the windows hold no centre. Fix: piece: ${Math.max(512, 4 * options.margin)}` });
     return problems;
@@ -127,8 +129,8 @@ export const kindRegions = defineStage({
 
     return {
       async start() {
-        decom = await openNetwork(ctx, 'decom');
-        restore = await openNetwork(ctx, 'restore');
+        decom = await openNetwork(ctx, 'decom', precisionRole(o, 'decom'));
+        restore = await openNetwork(ctx, 'restore', precisionRole(o, 'restore'));
       },
       async process(inputs) {
         const frame: Frame = inputs.image;

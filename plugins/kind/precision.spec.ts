@@ -7,6 +7,7 @@ import { FileModelRegistry, loadModelTable } from '../../models/registry.js';
 import { OnnxRuntime } from '../../models/runtime/onnx-runtime.js';
 import { kindDecom } from './decom.js';
 import { kindRestore } from './restore.js';
+import { kindRegions } from '../kind-regions/kind-regions.js';
 
 const registry = new FileModelRegistry(loadModelTable(), new OnnxRuntime());
 const services = { get: <T>(token: symbol) => (token === ModelRegistry ? registry : undefined) as T };
@@ -27,7 +28,7 @@ function frame(): Frame {
   return { index: 0, pts: 0, width, height, channels: 3, data };
 }
 
-async function run<T extends typeof kindDecom | typeof kindRestore>(stage: T, options: Record<string, unknown>, inputs: Record<string, Frame>) {
+async function run<T extends typeof kindDecom | typeof kindRestore | typeof kindRegions>(stage: T, options: Record<string, unknown>, inputs: Record<string, Frame>) {
   const s = stage.create({ nodeId: 'n', options: resolveOptions(stage.options, options).options as never, log: silentLogger, signal: new AbortController().signal, ...services });
   await s.start?.({});
   try {
@@ -74,4 +75,18 @@ test('precision defaults to fp32 and refuses other values', (t) => {
   const { problems } = resolveOptions(kindDecom.options, { precision: 'fp16' });
   t.is(problems[0]?.option, 'precision');
   t.regex(problems[0]?.message ?? '', /fp32 \| int8/);
+});
+
+test('issue #16: kind.regions with precision int8 (the video pipeline\'s) runs the int8 files: a first frame gives what kind.decom + kind.restore give at int8', async (t) => {
+  const image = frame();
+  const d8 = await run(kindDecom, { precision: 'int8', threads: 1 }, { image });
+  const r8 = await run(kindRestore, { precision: 'int8', threads: 1 }, d8);
+  const regions8 = await run(kindRegions, { precision: 'int8', threads: 1 }, { image });
+  const regions32 = await run(kindRegions, { threads: 1 }, { image });
+  t.true(psnr(regions8.restored, r8.restored) > 60, `int8 regions vs int8 stages: ${psnr(regions8.restored, r8.restored).toFixed(1)} dB`);
+  t.true(psnr(regions8.reflectance, d8.reflectance) > 60, `reflectance: ${psnr(regions8.reflectance, d8.reflectance).toFixed(1)} dB`);
+  t.notDeepEqual(regions8.restored.data, regions32.restored.data, 'int8 ran the quantized graphs');
+  const lite = kindRegions.check!(resolveOptions(kindRegions.options, { model: 'kind-lite', precision: 'int8' }).options as never, services as never);
+  t.is(lite.length, 1);
+  t.regex(lite[0].message, /model 'kind-lite' has no int8 restore network/);
 });
