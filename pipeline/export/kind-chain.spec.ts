@@ -75,6 +75,14 @@ test('kindRecipe when a stage outside the chain sits between source and sink sho
   refusal(t, () => recipeOf([], extra), /node 'soften' \(blur\) cannot be part of an exported graph/);
 });
 
+test('kindRecipe when the video mode\'s kind.regions stands for Decom + Restoration should refuse it saying what a single-frame graph cannot do and what to export (#16)', (t) => {
+  const regions = (text: string) => text
+    .replace(/ {2}- \{ id: decom,.*\n/, '  - { id: decom, plugin: kind.regions, inputs: { image: norm } }\n')
+    .replace(/ {2}- \{ id: restore,.*\n/, '')
+    .replace('restored: restore,', 'restored: decom.restored,');
+  refusal(t, () => recipeOf([], regions), /node 'decom' \(kind\.regions\) keeps the enhanced maps of earlier frames.*single-frame graph has no earlier frames.*Fix: export the per-frame pipeline \(pipelines\/cctv-night\.yaml/);
+});
+
 test('kindRecipe when the networks name different models should refuse and show the --set that fixes it', (t) => {
   refusal(t, () => recipeOf(['restore.model=kind-lite']), /node 'restore' uses model 'kind-lite' but 'decom' uses 'kind'\. Fix: --set decom\.model=kind --set restore\.model=kind --set illum\.model=kind/);
 });

@@ -53,6 +53,9 @@ export function kindRecipe(graph: BuiltGraph): KindRecipe {
   }
   for (const node of graph.nodes) {
     if (node.plugin.role !== 'stage' || seeThrough.has(node.id)) continue;
+    if (node.plugin.id === 'kind.regions') {
+      throw refuse(`node '${node.id}' (kind.regions) keeps the enhanced maps of earlier frames and reruns the networks only where the picture changed; a single-frame graph has no earlier frames, so every frame would run whole. Fix: export the per-frame pipeline (pipelines/cctv-night.yaml: the same networks), or put kind.decom + kind.restore in its place`);
+    }
     if (!(node.plugin.id in chain)) throw refuse(`node '${node.id}' (${node.plugin.id}) cannot be part of an exported graph`);
     const twin = byPlugin.get(node.plugin.id);
     if (twin) throw refuse(`nodes '${twin.id}' and '${node.id}' are both ${node.plugin.id}; an exported graph holds one`);
