@@ -114,7 +114,9 @@ class Harness:
         --resume is given and latest.pt exists; else None."""
         if not (self.args.resume and os.path.exists(self.ckpt)):
             return None
-        ck = torch.load(self.ckpt, map_location='cpu')
+        # Our own checkpoints hold numpy and Python RNG states: torch 2.6+ loads weights only by
+        # default and refuses them (the GPU machine's torch is 2.11).
+        ck = torch.load(self.ckpt, map_location='cpu', weights_only=False)
         self.step, self.minutes = ck['step'], ck['minutes']
         self.prior = ck.get('prior', self.prior)
         if 'np_rng' in ck:

@@ -93,7 +93,7 @@ def train(args):
 
 
 def export(args):
-    ck = torch.load(os.path.join(RUN, 'latest.pt'), map_location='cpu')
+    ck = torch.load(os.path.join(RUN, 'latest.pt'), map_location='cpu', weights_only=False)
     net = FastCurve()
     net.load_state_dict(ck['model'])
     net.eval()

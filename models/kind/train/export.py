@@ -45,7 +45,7 @@ def checkpoint(stage, run=None):
     path = os.path.join(RUNS, run or stage, 'latest.pt')
     if not os.path.exists(path):
         return None
-    ck = torch.load(path, map_location='cpu')
+    ck = torch.load(path, map_location='cpu', weights_only=False)
     if STAGES[stage][1] == 'illum' and 'illum' in ck:
         return {'model': trained_weights(ck, 'illum'), 'step': ck['illum_prior']['steps'] + ck['step'] - ck['prior']['steps'],
                 'minutes': ck['illum_prior']['minutes'] + ck['minutes'] - ck['prior']['minutes']}

@@ -113,7 +113,7 @@ def main():
         illum_prior = ck['illum_prior']
         opt.param_groups[1]['lr'] = args.illum_lr
     elif joint and args.init_from_pt:
-        weights = torch.load(args.init_from_pt, map_location='cpu')
+        weights = torch.load(args.init_from_pt, map_location='cpu', weights_only=False)
         illum.load_state_dict({k: v.float() for k, v in weights['illum'].items()})
         illum_prior = weights.get('illum_prior', illum_prior)
         h.say(f'joint: Illumination net from {args.init_from_pt}')

@@ -67,7 +67,7 @@ def frozen(stage, onnx_path=None, run=None):
     if run and not os.path.exists(ckpt):
         raise SystemExit(f'no checkpoint {ckpt} (runs/ holds {", ".join(sorted(os.listdir(RUNS)))})')
     if os.path.exists(ckpt) and not onnx_path:
-        ck = torch.load(ckpt, map_location='cpu')
+        ck = torch.load(ckpt, map_location='cpu', weights_only=False)
         net.load_state_dict(trained_weights(ck, 'illum' if stage.startswith('illum') and 'illum' in ck else 'model'))
     else:
         load_onnx_into(net, onnx_path or shipped_file(stage))

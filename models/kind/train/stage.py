@@ -47,7 +47,7 @@ def start(h, net, opt, args, history):
             opt.param_groups[0]['lr'] = args.lr
         return ck
     if getattr(args, 'init_from_pt', None):
-        weights = torch.load(args.init_from_pt, map_location='cpu')
+        weights = torch.load(args.init_from_pt, map_location='cpu', weights_only=False)
         net.load_state_dict({k: v.float() for k, v in weights['model'].items()})
         h.carry(weights['steps'], weights['minutes'])
         h.say(f'initialised {h.name} from {args.init_from_pt} (prior {h.prior})')

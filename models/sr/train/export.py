@@ -53,7 +53,7 @@ def main():
     run = args.run or f'x{args.scale}'
     ckpt_path = os.path.join(RUNS, run, 'latest.pt')
     if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path, map_location='cpu')
+        ck = torch.load(ckpt_path, map_location='cpu', weights_only=False)
         net = nets.build(args.scale, blocks=nets.blocks_in(ck['model']))
         net.load_state_dict(ck['model'])
         info = {'trained': ck['step'] > 0, 'steps': ck['step'], 'minutes': round(ck['minutes'], 1),

@@ -70,7 +70,7 @@ def main():
         net.load_state_dict(ck['model'])
         opt.load_state_dict(ck['opt'])
     elif args.init:
-        init = torch.load(args.init, map_location='cpu')
+        init = torch.load(args.init, map_location='cpu', weights_only=False)
         nets.deepen_from(net, init['model'])
         h.carry(init['step'], init['minutes'])  # its training continues in this run; the schedule restarts
         h.say(f'initialised from {args.init} (step {init["step"]}, {init["minutes"]:.1f} min)')

@@ -19,7 +19,7 @@ from shipped import RUNS, trained_weights  # noqa: E402
 
 
 def save(run, path):
-    ck = torch.load(os.path.join(RUNS, run, 'latest.pt'), map_location='cpu')
+    ck = torch.load(os.path.join(RUNS, run, 'latest.pt'), map_location='cpu', weights_only=False)
     half = lambda sd: {k: v.half() if v.is_floating_point() else v for k, v in sd.items()}  # noqa: E731
     weights = {'model': half(trained_weights(ck, 'model')), 'steps': ck['step'], 'minutes': ck['minutes']}
     if 'illum' in ck:
@@ -34,7 +34,7 @@ def save(run, path):
 def onnx(path, folder):
     import export  # noqa: E402
     import nets  # noqa: E402
-    weights = torch.load(path, map_location='cpu')
+    weights = torch.load(path, map_location='cpu', weights_only=False)
     for stage, role, key, name in (('restore-full', 'restore', 'model', 'kind-restore-smooth.onnx'), ('illum', 'illum', 'illum', 'kind-illum-smooth.onnx')):
         if key not in weights:
             continue
