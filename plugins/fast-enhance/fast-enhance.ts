@@ -60,11 +60,11 @@ const STILL_TILE = 4;
 const STILL = { sensitivity: 4, floor: 1 / 255 };
 /** Re-run the whole frame when over this share of the tiles changed, or the picture drifted this much (0..1). */
 const GLOBAL_SHARE = 0.5;
-/** settle.ts (o.hold): a small move of the maps still comes in this much a frame. */
-const RATE = 0.05;
 const GLOBAL_DRIFT = 0.008;
 /** …or when the windows around what changed would cover over this share of it: one run costs less then. */
 const WHOLE_AREA = 0.6;
+/** settle.ts (o.hold): a small move of the maps still comes in this much a frame. */
+const RATE = 0.05;
 
 export const fastEnhance = defineStage({
   role: 'stage',
