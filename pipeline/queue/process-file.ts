@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { Job, UnrecoverableError, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { cancelReason, markCancelled } from './cancel-flag.js';
+import { splitReason } from './exit-kind.js';
 import type { FileJobData, SegmentResult } from './job-data.js';
 import { joinSegments } from './join-segments.js';
 import { ffmpegVersion } from '../../core/media/tool.js';
@@ -29,7 +30,7 @@ export function fileProcessor(redis: Redis, segments: Queue, log: (line: string)
       // A user's cancel (kind-pipe cancel: '[exit 130] …') is the cause even where a segment it
       // stopped reported its own failure on the way down (a killed encoder's broken pipe, under
       // load); otherwise the failing segment's message is.
-      const byUser = cancelled?.startsWith('[exit 130]') ? cancelled : undefined;
+      const byUser = cancelled && splitReason(cancelled).code === 130 ? cancelled : undefined;
       const reason = byUser ?? failures.find((f) => f !== cancelled) ?? cancelled ?? 'a segment failed';
       if (!cancelled) await markCancelled(redis, job.id!, `another segment of ${job.id} failed`);
       await untilNoSegmentActive(segments, job.id!, data.segments.length);

@@ -32,11 +32,11 @@ import { tensorCaps } from '../../core/caps.js';
 import { asFloat, tensorFrame, type Frame } from '../../core/frame.js';
 import { floats, type ModelSession } from '../../core/model.js';
 import { defineStage } from '../../core/stage/plugin.js';
-import { edgePadding } from '../kind/edge-padding.js';
+import { edgePadding, mirroredRect } from '../kind/edge-padding.js';
 import { checkPrecision, openNetwork, precisionOptions, precisionRole } from '../kind/network.js';
 import { changeMap } from './change.js';
-import { blend, crop, cropMirrored, paste } from './planes.js';
-import { changedRects, dilate, edgeWindow, pieces, type Rect } from './rects.js';
+import { blend, crop, paste } from './planes.js';
+import { changedRects, dilate, pieces, window, type Rect } from './rects.js';
 
 /** The Restoration U-Net pools 4 times: windows start on its 16-pixel grid. */
 const align = 16;
@@ -109,18 +109,18 @@ export const kindRegions = defineStage({
       const m = maps!;
       let seen = 0;
       for (const core of cores) {
-        const win = edgeWindow(core, o.decomMargin, align, width, height, edgePadding.decom);
-        const out = await decom.run({ image: { data: cropMirrored(image, 3, width, height, win), dims: [1, 3, win.height, win.width] } });
+        const win = window(core, o.decomMargin, align, width, height, edgePadding.decom);
+        const out = await decom.run({ image: { data: mirroredRect(image, 3, width, height, win), dims: [1, 3, win.height, win.width] } });
         put(m.r, 3, floats(out.reflectance, 'kind.regions'), win, core);
         put(m.i, 1, floats(out.illumination, 'kind.regions'), win, core);
         put(m.seen, 3, crop(image, 3, width, height, core), core, core);
       }
       for (const core of cores) {
-        const win = edgeWindow(core, o.margin, align, width, height, edgePadding.restore);
+        const win = window(core, o.margin, align, width, height, edgePadding.restore);
         seen += win.width * win.height;
         const out = await restore.run({
-          reflectance: { data: cropMirrored(m.r, 3, width, height, win), dims: [1, 3, win.height, win.width] },
-          illumination: { data: cropMirrored(m.i, 1, width, height, win), dims: [1, 1, win.height, win.width] },
+          reflectance: { data: mirroredRect(m.r, 3, width, height, win), dims: [1, 3, win.height, win.width] },
+          illumination: { data: mirroredRect(m.i, 1, width, height, win), dims: [1, 1, win.height, win.width] },
         });
         put(m.restored, 3, floats(out.restored, 'kind.regions'), win, core);
       }

@@ -1,4 +1,3 @@
-import { mirrorIndex } from '../kind/edge-padding.js';
 import type { Rect } from './rects.js';
 
 /** The pixels of `rect` from a CHW float tensor of `width`×`height`, as a CHW tensor of the rect's size. */
@@ -8,21 +7,6 @@ export function crop(data: Float32Array, channels: number, width: number, height
     for (let y = 0; y < rect.height; y++) {
       const from = c * width * height + (rect.y + y) * width + rect.x;
       out.set(data.subarray(from, from + rect.width), (c * rect.height + y) * rect.width);
-    }
-  }
-  return out;
-}
-
-/** `crop` of a rect that may reach beyond the frame, where the frame is mirrored (edge pixel repeated). */
-export function cropMirrored(data: Float32Array, channels: number, width: number, height: number, rect: Rect): Float32Array {
-  if (rect.x >= 0 && rect.y >= 0 && rect.x + rect.width <= width && rect.y + rect.height <= height) return crop(data, channels, width, height, rect);
-  const cols = Int32Array.from({ length: rect.width }, (_, x) => mirrorIndex(rect.x + x, width));
-  const out = new Float32Array(channels * rect.width * rect.height);
-  for (let c = 0; c < channels; c++) {
-    for (let y = 0; y < rect.height; y++) {
-      const from = c * width * height + mirrorIndex(rect.y + y, height) * width;
-      const to = (c * rect.height + y) * rect.width;
-      for (let x = 0; x < rect.width; x++) out[to + x] = data[from + cols[x]];
     }
   }
   return out;

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { changedRects, edgeWindow, pieces, window } from './rects.js';
+import { changedRects, pieces, window } from './rects.js';
 
 /** A changed-tile map of `cols`×`rows` with the listed tiles set. */
 function tiles(cols: number, rows: number, set: [number, number][]): Uint8Array {
@@ -33,8 +33,8 @@ test('window: grown by the margin, origin on the alignment grid, clipped to the 
   t.deepEqual(window({ x: 608, y: 0, width: 32, height: 32 }, 88, 16, 640, 360), { x: 512, y: 0, width: 128, height: 120 });
 });
 
-test('edgeWindow aligns to the mirror-padded frame and reaches pad past the edges it touches', (t) => {
-  t.deepEqual(edgeWindow({ x: 0, y: 0, width: 640, height: 360 }, 88, 16, 640, 360, 8), { x: -8, y: -8, width: 656, height: 376 });
-  t.deepEqual(edgeWindow({ x: 100, y: 40, width: 32, height: 32 }, 20, 16, 640, 360, 8), { x: 72, y: 8, width: 80, height: 84 });
-  t.deepEqual(edgeWindow({ x: 608, y: 0, width: 32, height: 32 }, 88, 16, 640, 360, 8), { x: 520, y: -8, width: 128, height: 128 });
+test('window with a pad aligns to the mirror-padded frame and reaches pad past the edges it touches', (t) => {
+  t.deepEqual(window({ x: 0, y: 0, width: 640, height: 360 }, 88, 16, 640, 360, 8), { x: -8, y: -8, width: 656, height: 376 });
+  t.deepEqual(window({ x: 100, y: 40, width: 32, height: 32 }, 20, 16, 640, 360, 8), { x: 72, y: 8, width: 80, height: 84 });
+  t.deepEqual(window({ x: 608, y: 0, width: 32, height: 32 }, 88, 16, 640, 360, 8), { x: 520, y: -8, width: 128, height: 128 });
 });

@@ -82,25 +82,14 @@ export function pieces(rect: Rect, most: number): Rect[] {
 
 /**
  * The window the networks see for `core`: grown by `margin` on every side, its origin moved down
- * to a multiple of `align` (the U-Net's pooling grid then matches the whole frame's), clipped to
- * the frame (at the frame's own edge the network sees what it sees on the whole frame).
+ * to the `align` grid of the frame padded by `pad` (the U-Net's pooling grid then matches the
+ * whole frame's), clipped to that padded frame. With `pad` > 0 (a network that mirror-pads the
+ * frame, plugins/kind/edge-padding.ts) a side that reaches the frame's edge reaches `pad` beyond
+ * it, where `mirroredRect` mirrors the frame, and a window of the whole frame is exactly the
+ * whole-frame run's padded input.
  */
-export function window(core: Rect, margin: number, align: number, width: number, height: number): Rect {
-  const x = Math.max(0, Math.floor((core.x - margin) / align) * align);
-  const y = Math.max(0, Math.floor((core.y - margin) / align) * align);
-  const x1 = Math.min(width, core.x + core.width + margin);
-  const y1 = Math.min(height, core.y + core.height + margin);
-  return { x, y, width: x1 - x, height: y1 - y };
-}
-
-/**
- * `window` for a network that mirror-pads the frame by `pad` (plugins/kind/edge-padding.ts): the
- * grid is aligned to the padded frame's origin (−pad, −pad), as the whole-frame run's is, and a
- * side that reaches the frame's edge reaches `pad` beyond it, where `cropMirrored` mirrors the
- * frame. A window of the whole frame is then exactly the whole-frame run's padded input.
- */
-export function edgeWindow(core: Rect, margin: number, align: number, width: number, height: number, pad: number): Rect {
-  const start = (at: number) => Math.max(-pad, Math.floor((at - margin + pad) / align) * align - pad);
+export function window(core: Rect, margin: number, align: number, width: number, height: number, pad = 0): Rect {
+  const start = (at: number) => Math.max(0 - pad, Math.floor((at - margin + pad) / align) * align - pad); // 0 − pad: +0, not −0, when pad is 0
   const end = (at: number, size: number) => (at + margin >= size ? size + pad : at + margin);
   const x = start(core.x), y = start(core.y);
   return { x, y, width: end(core.x + core.width, width) - x, height: end(core.y + core.height, height) - y };

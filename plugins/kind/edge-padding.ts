@@ -18,20 +18,28 @@ export function mirrorIndex(i: number, n: number): number {
   return m < n ? m : period - 1 - m;
 }
 
-/** A CHW float image padded by mirroring `pad` pixels on every side. */
-export function mirrorPad(src: Float32Array, channels: number, width: number, height: number, pad: number): Float32Array {
-  const w = width + 2 * pad;
-  const h = height + 2 * pad;
-  const cols = Int32Array.from({ length: w }, (_, x) => mirrorIndex(x - pad, width));
-  const out = new Float32Array(channels * w * h);
+/**
+ * The pixels of `rect` of a CHW float image, as a CHW image of the rect's size; where the rect
+ * reaches beyond the image, the image is mirrored (kind.regions' windows at the frame's edges).
+ */
+export function mirroredRect(src: Float32Array, channels: number, width: number, height: number, rect: { x: number; y: number; width: number; height: number }): Float32Array {
+  const inside = rect.x >= 0 && rect.x + rect.width <= width;
+  const cols = inside ? undefined : Int32Array.from({ length: rect.width }, (_, x) => mirrorIndex(rect.x + x, width));
+  const out = new Float32Array(channels * rect.width * rect.height);
   for (let c = 0; c < channels; c++) {
-    for (let y = 0; y < h; y++) {
-      const from = c * width * height + mirrorIndex(y - pad, height) * width;
-      const to = (c * h + y) * w;
-      for (let x = 0; x < w; x++) out[to + x] = src[from + cols[x]];
+    for (let y = 0; y < rect.height; y++) {
+      const from = c * width * height + mirrorIndex(rect.y + y, height) * width;
+      const to = (c * rect.height + y) * rect.width;
+      if (!cols) out.set(src.subarray(from + rect.x, from + rect.x + rect.width), to);
+      else for (let x = 0; x < rect.width; x++) out[to + x] = src[from + cols[x]];
     }
   }
   return out;
+}
+
+/** A CHW float image padded by mirroring `pad` pixels on every side. */
+export function mirrorPad(src: Float32Array, channels: number, width: number, height: number, pad: number): Float32Array {
+  return mirroredRect(src, channels, width, height, { x: -pad, y: -pad, width: width + 2 * pad, height: height + 2 * pad });
 }
 
 /** The centre width×height of a CHW float image padded by `pad`. */
