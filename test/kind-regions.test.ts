@@ -15,6 +15,7 @@ import type { Stage, StagePlugin } from '../core/stage/plugin.js';
 import { createContainer } from '../pipeline/container.js';
 import { squareScene } from './square-scene.js';
 import type { RegionsReport } from '../plugins/kind-regions/kind-regions.js';
+import { window } from '../plugins/kind-regions/rects.js';
 
 const container = createContainer();
 const table = pluginTable(container);
@@ -128,7 +129,9 @@ test.serial('kind.regions: a full refresh cut into 352-px windows gives what the
   const cut = await stage('kind.regions', { model: 'kind', piece: 352 });
   const a = await whole.process({ image });
   const b = await cut.process({ image });
-  t.is((b.restored.meta!.regions as RegionsReport).regions.length, 6, '384×256 in cores of at most 352 − 2·88 px');
+  const cores = (b.restored.meta!.regions as RegionsReport).regions;
+  t.is(cores.length, 2, '384×256 in two pieces: margins only where a piece meets another');
+  t.true(cores.every((c) => { const w = window(c, 88, 16, width, height, 8); return w.width <= 352 && w.height <= 352; }), 'every window within 352 px a side');
   for (const port of ['reflectance', 'illumination', 'restored']) {
     const x = a[port].data as Float32Array, y = b[port].data as Float32Array;
     let max = 0;
@@ -181,4 +184,34 @@ test.serial('kind.regions mirrors the frame at its edges as kind.decom + kind.re
     t.true(value <= 1.5 / 255, `${port}: along the frame's edges the maps differ from kind.decom + kind.restore's by up to ${(255 * value).toFixed(2)}/255`);
   }
   for (const s of [norm, decom, restore, regions]) await s.dispose?.();
+});
+
+test.serial('issue #16: kind.illumination reuse recomputes only where kind.regions changed I, and its I\' matches the whole-frame I\' (edges included)', async (t) => {
+  const state = { s: 77 };
+  const norm = await stage('normalize', { mode: 'temporal', smoothing: 0.9 });
+  const regions = await stage('kind.regions', { model: 'kind' });
+  const kinds = [{ mode: 'ratio', ratio: 2.5 }, { mode: 'learned', exposureNet: 'night' }];
+  const plain = await Promise.all(kinds.map((k) => stage('kind.illumination', { model: 'kind', ...k })));
+  const reuse = await Promise.all(kinds.map((k) => stage('kind.illumination', { model: 'kind', ...k, reuse: true })));
+  const worst = [0, 0];
+  const work: number[][] = [[], []];
+  for (let f = 0; f < 26; f++) {
+    const image = (await norm.process({ video: { index: f, pts: f / 25, width, height, channels: 3, data: scene(f, state) } })).image;
+    const { illumination } = await regions.process({ image });
+    for (let k = 0; k < kinds.length; k++) {
+      const want = (await plain[k].process({ illumination })).adjusted.data as Float32Array;
+      const got = (await reuse[k].process({ illumination })).adjusted;
+      const data = got.data as Float32Array;
+      for (let i = 0; i < want.length; i++) worst[k] = Math.max(worst[k], Math.abs(want[i] - data[i]));
+      const report = got.meta!.illumination as { full: boolean; work: number };
+      work[k].push(report.full ? 1 : report.work);
+    }
+  }
+  for (let k = 0; k < kinds.length; k++) t.log(`${kinds[k].mode}: largest difference ${(255 * worst[k]).toFixed(3)}/255; share recomputed a frame ${work[k].map((w) => w.toFixed(2)).join(' ')}`);
+  // A fixed ratio: the windows carry the net's whole reach, so they are the whole-frame result.
+  t.true(worst[0] <= 1e-4, `ratio mode differs by ${(255 * worst[0]).toFixed(3)}/255`);
+  // A gliding ratio: kept parts were made at a ratio within 0.5 % of today's.
+  t.true(worst[1] <= 1.5 / 255, `learned mode differs by ${(255 * worst[1]).toFixed(3)}/255`);
+  for (const w of work) t.true(w.filter((x) => x < 0.3).length >= 10, 'most frames recompute a small part');
+  for (const s of [norm, regions, ...plain, ...reuse]) await s.dispose?.();
 });

@@ -36,7 +36,7 @@ import { edgePadding, mirroredRect } from '../kind/edge-padding.js';
 import { checkPrecision, openNetwork, precisionOptions, precisionRole } from '../kind/network.js';
 import { changeMap } from './change.js';
 import { blend, crop, paste } from './planes.js';
-import { changedRects, dilate, pieces, window, type Rect } from './rects.js';
+import { changedRects, dilate, fittedPieces, window, type Rect } from './rects.js';
 
 /** The Restoration U-Net pools 4 times: windows start on its 16-pixel grid. */
 const align = 16;
@@ -61,7 +61,7 @@ export const kindRegions = defineStage({
     tile: { type: 'integer', description: 'side of the tiles the change map marks, in pixels (a multiple of 16)', default: 32, min: 16, max: 256 },
     // Measured by bench/video/margin.ts (docs/models.md): Decom's result in the region is exact from
     // 16 px of context; Restoration's U-Net (4 poolings) needs 88 px for < 1/255 (48: 19/255).
-    margin: { type: 'integer', description: "context around a region for the Restoration net, in pixels (its reach: 88 keeps the region within 1/255 of the whole-frame result)", default: 88, min: 0, max: 512 },
+    margin: { type: 'integer', description: "context for the Restoration net beyond the pixels its result counts whole in, in pixels (its reach: 88 keeps them within 1/255 of the whole-frame result; a region's faded ring of tiles gets less)", default: 88, min: 0, max: 512 },
     decomMargin: { type: 'integer', description: 'context around a region for the Decomposition net, in pixels (16 is exact)', default: 16, min: 0, max: 512 },
     sensitivity: { type: 'number', description: "how many times the input noise's block score a block must differ to count as changed", default: 6, min: 1, max: 100 },
     floor: { type: 'number', description: 'block difference (0..1) below which a block never counts as changed', default: 0.006, min: 0, max: 1 },
@@ -102,6 +102,15 @@ export const kindRegions = defineStage({
     let now = 0;
     const totals = { frames: 0, full: 0, work: 0 };
 
+    /**
+     * Restoration's context around a core: a region fades in over its outer `band` px (its ring of
+     * unchanged tiles), so its new maps count whole only from `band` px inside, where the window
+     * then holds `margin` of context; the ring's pixels, weighted towards 0 at the edge, have
+     * less (bench/video/margin.ts: 12/255 at 56 px, weighted by 0.0006 there; ≤ ~2.5/255 over the
+     * ring). Full frames' pieces meet without a fade: they take the whole margin.
+     */
+    const restoreMargin = (band: number) => Math.max(0, o.margin - band);
+
     /** Decom on each core's window of the current input, then Restoration on the updated maps. */
     async function compute(image: Float32Array, width: number, height: number, cores: Rect[], band: number): Promise<number> {
       const put = (data: Float32Array, channels: number, tile: Float32Array, win: Rect, core: Rect) =>
@@ -116,7 +125,7 @@ export const kindRegions = defineStage({
         put(m.seen, 3, crop(image, 3, width, height, core), core, core);
       }
       for (const core of cores) {
-        const win = window(core, o.margin, align, width, height, edgePadding.restore);
+        const win = window(core, restoreMargin(band), align, width, height, edgePadding.restore);
         seen += win.width * win.height;
         const out = await restore.run({
           reflectance: { data: mirroredRect(m.r, 3, width, height, win), dims: [1, 3, win.height, win.width] },
@@ -139,7 +148,8 @@ export const kindRegions = defineStage({
         const pixels = width * height;
         let full: RegionsReport['full'] = false;
         let cores: Rect[];
-        const most = o.piece - 2 * o.margin;
+        // Restoration's windows are the larger (Decom's margin is the smaller): they set the cut.
+        const cut = (r: Rect, band: number) => fittedPieces(r, o.piece, Math.max(restoreMargin(band), o.decomMargin), align, width, height, Math.max(edgePadding.restore, edgePadding.decom));
         const cols = Math.ceil(width / o.tile), rows = Math.ceil(height / o.tile);
         now++;
         if (!maps || maps.width !== width || maps.height !== height) {
@@ -171,13 +181,13 @@ export const kindRegions = defineStage({
           sinceRefresh = 0;
           totals.full++;
           computedAt.fill(now);
-          cores = pieces({ x: 0, y: 0, width, height }, most);
+          cores = cut({ x: 0, y: 0, width, height }, 0);
           // A frame that fits one window runs whole, exactly as kind.decom + kind.restore.
           if (width <= o.piece && height <= o.piece) cores = [{ x: 0, y: 0, width, height }];
         } else {
           for (let t = 0; t < wanted!.length; t++) if (wanted![t]) computedAt[t] = now;
           // One ring of unchanged tiles around what changed, faded over (blend): no seam in the noise.
-          cores = changedRects(dilate(wanted!, cols, rows), cols, rows, o.tile, width, height, o.margin).flatMap((r) => pieces(r, most));
+          cores = changedRects(dilate(wanted!, cols, rows), cols, rows, o.tile, width, height, restoreMargin(o.tile)).flatMap((r) => cut(r, o.tile));
         }
         const work = await compute(image, width, height, cores!, full ? 0 : o.tile);
         maps.previous.set(image);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { changedRects, pieces, window } from './rects.js';
+import { changedRects, fittedPieces, pieces, window } from './rects.js';
 
 /** A changed-tile map of `cols`×`rows` with the listed tiles set. */
 function tiles(cols: number, rows: number, set: [number, number][]): Uint8Array {
@@ -37,4 +37,16 @@ test('window with a pad aligns to the mirror-padded frame and reaches pad past t
   t.deepEqual(window({ x: 0, y: 0, width: 640, height: 360 }, 88, 16, 640, 360, 8), { x: -8, y: -8, width: 656, height: 376 });
   t.deepEqual(window({ x: 100, y: 40, width: 32, height: 32 }, 20, 16, 640, 360, 8), { x: 72, y: 8, width: 80, height: 84 });
   t.deepEqual(window({ x: 608, y: 0, width: 32, height: 32 }, 88, 16, 640, 360, 8), { x: 520, y: -8, width: 128, height: 128 });
+});
+
+test('fittedPieces: the fewest pieces whose windows fit, margins only on the sides inside the frame', (t) => {
+  const frame = { x: 0, y: 0, width: 1280, height: 720 };
+  const cut = fittedPieces(frame, 768, 88, 16, 1280, 720, 8);
+  t.deepEqual(cut, [{ x: 0, y: 0, width: 640, height: 720 }, { x: 640, y: 0, width: 640, height: 720 }]);
+  t.true(cut.every((c) => { const w = window(c, 88, 16, 1280, 720, 8); return w.width <= 768 && w.height <= 768; }));
+  t.is(pieces(frame, 768 - 2 * 88).length, 6, 'room for two margins on every side cuts it into six');
+  const inner = fittedPieces({ x: 400, y: 200, width: 600, height: 100 }, 512, 88, 16, 1280, 720, 8);
+  t.is(inner.length, 2, 'inside the frame both margins count');
+  t.true(inner.every((c) => window(c, 88, 16, 1280, 720, 8).width <= 512));
+  t.is(inner.reduce((s, p) => s + p.width * p.height, 0), 600 * 100);
 });

@@ -68,7 +68,26 @@ interface Box {
 
 /** `rect` cut into a grid of near-equal pieces no larger than `most` pixels a side. */
 export function pieces(rect: Rect, most: number): Rect[] {
-  const nx = Math.ceil(rect.width / most), ny = Math.ceil(rect.height / most);
+  return grid(rect, Math.ceil(rect.width / most), Math.ceil(rect.height / most));
+}
+
+/**
+ * `rect` cut into the fewest near-equal pieces whose windows (`window` with these arguments) are
+ * at most `most` pixels a side. A piece at the frame's edge needs no margin on that side, only
+ * `pad`: a 1280×720 frame with 88-px margins fits two 736-px windows, where `pieces` with room
+ * for two margins everywhere cut it into six (1.66× the frame's pixels instead of 1.17×).
+ * Needs most > 2 × margin + align (a one-pixel piece then fits).
+ */
+export function fittedPieces(rect: Rect, most: number, margin: number, align: number, width: number, height: number, pad = 0): Rect[] {
+  const fits = (cells: Rect[], side: 'width' | 'height') => cells.every((c) => window(c, margin, align, width, height, pad)[side] <= most);
+  let nx = 1, ny = 1;
+  while (nx < rect.width && !fits(grid(rect, nx, 1), 'width')) nx++;
+  while (ny < rect.height && !fits(grid(rect, 1, ny), 'height')) ny++;
+  return grid(rect, nx, ny);
+}
+
+/** `rect` cut into nx × ny near-equal pieces, row by row. */
+function grid(rect: Rect, nx: number, ny: number): Rect[] {
   const out: Rect[] = [];
   for (let j = 0; j < ny; j++) {
     const y = rect.y + Math.round((j * rect.height) / ny), y1 = rect.y + Math.round(((j + 1) * rect.height) / ny);
