@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { openSync, readSync, closeSync } from 'node:fs';
 import { readFrames } from '../../core/media/raw-frames.js';
 import { ffmpegFile, ffmpegPath } from '../../core/media/tool.js';
+import { psnr } from '../../pipeline/eval/psnr.js';
 import { ssim } from '../../pipeline/eval/ssim.js';
+import { matchMean } from '../quality/gt-mean.js';
 
 /** One clip of make_clips.py's listing. */
 export interface Clip {
@@ -22,6 +24,8 @@ export interface Clip {
 export interface Scores {
   psnr: number;
   ssim: number;
+  /** PSNR with each frame's mean matched to the ground truth's (GT-mean, as bench:quality): exposure taken out. */
+  psnrMatched: number;
   /** PSNR over the moving objects' pixels only. */
   psnrMoving: number;
   /** Mean |out(t) − out(t−1)| where the ground truth did not change (code values). */
@@ -56,13 +60,14 @@ function rawFrame(file: string, bytes: number, index: number): Uint8Array {
 
 /**
  * Scores frames against the clip's clean frames, streamed (memory flat): PSNR and SSIM per frame
- * (means), PSNR inside the object masks, and flicker where the ground truth stays the same.
+ * (means), PSNR with the exposure matched (GT-mean), PSNR inside the object masks, and flicker where the ground truth stays the same.
  * `withSsim: false` for the grid search, where PSNR decides.
  */
 export async function score(clip: Clip, frames: AsyncIterable<Uint8Array>, withSsim = true): Promise<Scores> {
   const { width, height } = clip;
   const pixels = width * height;
   let psnrSum = 0;
+  let matchedSum = 0;
   let ssimSum = 0;
   let movingError = 0;
   let movingCount = 0;
@@ -88,6 +93,7 @@ export async function score(clip: Clip, frames: AsyncIterable<Uint8Array>, withS
       }
     }
     psnrSum += 10 * Math.log10((255 * 255) / Math.max(error / (pixels * 3), 1e-10));
+    if (withSsim) matchedSum += Math.min(100, psnr(matchMean({ width, height, data: out }, { width, height, data: clean }), { width, height, data: clean }));
     if (withSsim) ssimSum += ssim({ width, height, data: out }, { width, height, data: clean });
     previous = { out: out.slice(), clean };
     n++;
@@ -95,6 +101,7 @@ export async function score(clip: Clip, frames: AsyncIterable<Uint8Array>, withS
   return {
     psnr: psnrSum / n,
     ssim: withSsim ? ssimSum / n : Number.NaN,
+    psnrMatched: withSsim ? matchedSum / n : Number.NaN,
     psnrMoving: movingCount ? 10 * Math.log10((255 * 255) / Math.max(movingError / movingCount, 1e-10)) : Number.NaN,
     flicker: flickerCount ? flickerSum / flickerCount : Number.NaN,
     frames: n,
