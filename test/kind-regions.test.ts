@@ -215,3 +215,42 @@ test.serial('issue #16: kind.illumination reuse recomputes only where kind.regio
   for (const w of work) t.true(w.filter((x) => x < 0.3).length >= 10, 'most frames recompute a small part');
   for (const s of [norm, regions, ...plain, ...reuse]) await s.dispose?.();
 });
+
+test.serial('issue #16: with hold, still pixels beside the square keep their output as it passes (steadier), and it still leaves no trail', async (t) => {
+  const frames = 14;
+  const runs = { off: await videoChain(frames), hold: await videoChain(frames, { hold: 0.01 }) };
+  // Still pixels 16–48 px above and below the square's row: inside the recomputed regions, not on the path.
+  const beside = (y: number) => (y >= top - 48 && y < top - 16) || (y >= top + size + 16 && y < top + size + 48);
+  const steps: Record<string, number> = {};
+  for (const [name, { out, reports }] of Object.entries(runs)) {
+    let sum = 0, n = 0;
+    for (let f = 7; f < frames; f++) {
+      if (reports[f].full || reports[f - 1].full) continue;
+      for (let y = 0; y < height; y++) {
+        if (!beside(y)) continue;
+        for (let x = Math.max(0, squareX(f) - 64); x < Math.min(width, squareX(f) + size + 64); x++) (sum += Math.abs(luma(out[f], y * width + x) - luma(out[f - 1], y * width + x))), n++;
+      }
+    }
+    t.true(n > 0);
+    steps[name] = sum / n;
+  }
+  t.log(`frame-to-frame change beside the square: ${steps.off.toFixed(3)} without hold, ${steps.hold.toFixed(3)} with`);
+  t.true(steps.hold < steps.off * 0.8, `hold: ${steps.hold.toFixed(3)}, without ${steps.off.toFixed(3)}`);
+  // The trail, as in the first test: where the square was 2 frames ago, against static pixels far from its row.
+  for (const [name, { out }] of Object.entries(runs)) {
+    const rows: string[] = [];
+    for (let f = 7; f < frames; f++) {
+      let trail = 0, n = 0, still = 0, m = 0;
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const d = Math.abs(luma(out[f], y * width + x) - luma(out[3], y * width + x));
+          if (inSquare(f - 2, x, y) && !inSquare(f, x, y) && !inSquare(f - 1, x, y)) (trail += d), n++;
+          else if (y < top - 48 || y >= top + size + 48) (still += d), m++;
+        }
+      }
+      rows.push(`${(trail / n).toFixed(1)}/${(still / m).toFixed(1)}`);
+      if (name === 'hold') t.true(trail / n <= still / m + 6, `frame ${f}: where the square was 2 frames ago the output differs from the background by ${(trail / n).toFixed(1)}, static pixels by ${(still / m).toFixed(1)}`);
+    }
+    t.log(`${name}: trail/static difference from the background, frames 7–13: ${rows.join(' ')}`);
+  }
+});

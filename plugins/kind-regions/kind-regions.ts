@@ -35,7 +35,7 @@ import { defineStage } from '../../core/stage/plugin.js';
 import { edgePadding, mirroredRect } from '../kind/edge-padding.js';
 import { checkPrecision, openNetwork, precisionOptions, precisionRole } from '../kind/network.js';
 import { changeMap } from './change.js';
-import { blend, crop, paste } from './planes.js';
+import { blend, crop, moved, paste } from './planes.js';
 import { changedRects, dilate, fittedPieces, window, type Rect } from './rects.js';
 
 /** The Restoration U-Net pools 4 times: windows start on its 16-pixel grid. */
@@ -69,6 +69,7 @@ export const kindRegions = defineStage({
     globalChange: { type: 'number', description: 'share of changed tiles above which the whole frame is recomputed', default: 0.5, min: 0, max: 1 },
     refresh: { type: 'integer', description: 'recompute the whole frame at least every this many frames (1: every frame, as kind.decom + kind.restore)', default: 96, min: 1, max: 100000 },
     settle: { type: 'integer', description: "frames after a tile changed during which it is recomputed again as the denoiser upstream settles (at 4 and 16 frames: its noise then fell 2× and 4×); 0: never", default: 24, min: 0, max: 1000 },
+    hold: { type: 'number', description: "a pixel of a recomputed region whose input moved less than this (0..1, 3×3 mean, any channel) since its maps were computed keeps them (fully recomputed from twice that); 0: off", default: 0, min: 0, max: 1 },
     piece: { type: 'integer', description: 'largest window side the networks run on, margin included (bounds activation memory)', default: 1024, min: 64, max: 8192 },
   },
   inputs: [{ name: 'image', accepts: { kind: 'tensor', channels: 3 }, description: 'min-max stretched image, 0..1 (of a fixed camera)' }],
@@ -113,25 +114,28 @@ export const kindRegions = defineStage({
 
     /** Decom on each core's window of the current input, then Restoration on the updated maps. */
     async function compute(image: Float32Array, width: number, height: number, cores: Rect[], band: number): Promise<number> {
-      const put = (data: Float32Array, channels: number, tile: Float32Array, win: Rect, core: Rect) =>
-        band > 0 ? blend(data, channels, width, height, tile, win, core, band) : paste(data, channels, width, height, tile, win, core);
       const m = maps!;
+      // Faded regions (partial frames) keep the maps of their still pixels (`hold`); full frames take all.
+      const gates = cores.map((core) => (band > 0 && o.hold > 0 ? moved(image, m.seen, width, height, core, o.hold) : undefined));
+      const put = (data: Float32Array, channels: number, tile: Float32Array, win: Rect, core: Rect, gate: Float32Array | undefined) =>
+        band > 0 ? blend(data, channels, width, height, tile, win, core, band, gate) : paste(data, channels, width, height, tile, win, core);
       let seen = 0;
-      for (const core of cores) {
+      for (const [k, core] of cores.entries()) {
         const win = window(core, o.decomMargin, align, width, height, edgePadding.decom);
         const out = await decom.run({ image: { data: mirroredRect(image, 3, width, height, win), dims: [1, 3, win.height, win.width] } });
-        put(m.r, 3, floats(out.reflectance, 'kind.regions'), win, core);
-        put(m.i, 1, floats(out.illumination, 'kind.regions'), win, core);
-        put(m.seen, 3, crop(image, 3, width, height, core), core, core);
+        put(m.r, 3, floats(out.reflectance, 'kind.regions'), win, core, gates[k]);
+        put(m.i, 1, floats(out.illumination, 'kind.regions'), win, core, gates[k]);
+        // What the maps now stand for: where a pixel kept its maps, the input they were made from.
+        put(m.seen, 3, crop(image, 3, width, height, core), core, core, gates[k]);
       }
-      for (const core of cores) {
+      for (const [k, core] of cores.entries()) {
         const win = window(core, restoreMargin(band), align, width, height, edgePadding.restore);
         seen += win.width * win.height;
         const out = await restore.run({
           reflectance: { data: mirroredRect(m.r, 3, width, height, win), dims: [1, 3, win.height, win.width] },
           illumination: { data: mirroredRect(m.i, 1, width, height, win), dims: [1, 1, win.height, win.width] },
         });
-        put(m.restored, 3, floats(out.restored, 'kind.regions'), win, core);
+        put(m.restored, 3, floats(out.restored, 'kind.regions'), win, core, gates[k]);
       }
       return seen / (width * height);
     }
