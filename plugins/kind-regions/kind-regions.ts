@@ -14,7 +14,9 @@
  * noisy first look next to neighbours computed from a clean input, a seam in the noise. A region
  * takes one ring of unchanged tiles around what changed, and fades into the kept maps over it:
  * kept and new maps differ there only by the input's noise from frame to frame, and a hard edge
- * would show that step (test/kind-regions.test.ts measures it). Every run, a full refresh too, is cut into windows
+ * would show that step (test/kind-regions.test.ts measures it). With `hold`, a pixel of a region
+ * whose input has not moved since its maps were made keeps them: the U-Net's reach would
+ * otherwise change still pixels whenever something passes nearby (flicker on real footage). Every run, a full refresh too, is cut into windows
  * of at most `piece` pixels a side, so activation memory is bounded by `piece`, not by the frame.
  * At the frame's edges a window reaches past it into the mirrored frame, and the windows' grid is
  * that of the mirror-padded frame, as kind.decom and kind.restore pad it (#20: the networks' zero
