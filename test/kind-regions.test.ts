@@ -4,9 +4,10 @@
  * synthetic dark, static, noisy scene that a bright square crosses (issue #16): the pixels it
  * leaves return to the background within 2 frames (no trail), the borders of the recomputed
  * regions are no sharper than the picture elsewhere (no seam), and a full refresh cut into small
- * pieces gives what the whole frame gives.
+ * pieces gives what the whole frame gives; and the pipeline file itself, end to end.
  */
 import test from 'ava';
+import { join } from 'node:path';
 import type { Frame } from '../core/frame.js';
 import { silentLogger } from '../core/logger.js';
 import { resolveOptions } from '../core/options.js';
@@ -16,6 +17,7 @@ import { createContainer } from '../pipeline/container.js';
 import { squareScene } from './square-scene.js';
 import type { RegionsReport } from '../plugins/kind-regions/kind-regions.js';
 import { window } from '../plugins/kind-regions/rects.js';
+import { cli, makeClip, meanLuma, probe, tempDir } from './helpers.js';
 
 const container = createContainer();
 const table = pluginTable(container);
@@ -253,4 +255,17 @@ test.serial('issue #16: with hold, still pixels beside the square keep their out
     }
     t.log(`${name}: trail/static difference from the background, frames 7–13: ${rows.join(' ')}`);
   }
+});
+
+test.serial('issue #16: cctv-night-video.yaml (denoise, regions with hold, Illumination reuse) runs a dark clip end to end: every frame, its fps and audio, brighter', async (t) => {
+  const dir = tempDir();
+  const input = await makeClip(join(dir, 'night.mp4'), { width: 160, height: 96, seconds: 1.2, fps: 25, audio: true, brightness: -0.4 });
+  const output = join(dir, 'video.mp4');
+  const result = await cli(['run', 'pipelines/cctv-night-video.yaml', '--set', `input=${input}`, '--set', `output=${output}`]);
+  t.is(result.code, 0, result.stderr);
+  const [before, after] = [await probe(input), await probe(output)];
+  t.deepEqual({ width: after.width, height: after.height, frames: after.frames, audio: after.hasAudio }, { width: 160, height: 96, frames: before.frames, audio: true });
+  t.true(Math.abs(after.fps - before.fps) < 0.01, `fps ${after.fps} vs ${before.fps}`);
+  const [lumaIn, lumaOut] = [await meanLuma(input), await meanLuma(output)];
+  t.true(lumaOut > lumaIn * 1.5, `mean luma ${lumaOut.toFixed(1)} should be well above ${lumaIn.toFixed(1)}`);
 });
